@@ -1,0 +1,129 @@
+"""Rectangles in PDF points, top-left origin (PyMuPDF's page space, unrotated).
+
+The one place that knows about rectangle arithmetic, including the complement of the
+released areas that the writer removes. PyMuPDF's ``Rect`` stays out of the plan so the
+plan is plain, hashable data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+#: How far beyond the media box the writer removes content: text placed off-page must go.
+OFF_PAGE_MARGIN = 10_000.0
+
+#: Gap kept between a released box and a removal area. A glyph is removed when its box
+#: touches a removal area, so removal areas stop just short of released words.
+KEEP_CLEARANCE = 0.25
+
+
+@dataclass(frozen=True, order=True)
+class Rect:
+    """An axis-aligned rectangle; x grows right, y grows down (PDF points)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def __post_init__(self) -> None:
+        if self.x1 < self.x0 or self.y1 < self.y0:
+            raise ValueError(f"inverted rectangle {self.as_tuple()}")
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Rect:
+        """Build from any 4-sequence (a PyMuPDF Rect, a tuple, a YAML list)."""
+        x0, y0, x1, y1 = (float(v) for v in values[:4])
+        return cls(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        """The four coordinates, for PyMuPDF and JSON."""
+        return (self.x0, self.y0, self.x1, self.y1)
+
+    @property
+    def width(self) -> float:
+        """Horizontal extent in points."""
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        """Vertical extent in points."""
+        return self.y1 - self.y0
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the rectangle encloses no area."""
+        return self.x1 <= self.x0 or self.y1 <= self.y0
+
+    @property
+    def center(self) -> tuple[float, float]:
+        """The midpoint."""
+        return ((self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2)
+
+    def union(self, other: Rect) -> Rect:
+        """The smallest rectangle holding both."""
+        return Rect(
+            min(self.x0, other.x0),
+            min(self.y0, other.y0),
+            max(self.x1, other.x1),
+            max(self.y1, other.y1),
+        )
+
+    def intersects(self, other: Rect) -> bool:
+        """True when the two share some area."""
+        return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
+
+    def contains_point(self, x: float, y: float) -> bool:
+        """True when (x, y) lies inside or on the border."""
+        return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
+
+    def expanded(self, by: float) -> Rect:
+        """Grown by ``by`` points on every side."""
+        return Rect(self.x0 - by, self.y0 - by, self.x1 + by, self.y1 + by)
+
+    def rounded(self, digits: int = 2) -> Rect:
+        """Coordinates rounded, for stable output (audit, JSON)."""
+        return Rect(*(round(v, digits) for v in self.as_tuple()))
+
+
+def bounding(rects: Iterable[Rect]) -> Rect | None:
+    """The union of all rectangles, or None for none."""
+    result: Rect | None = None
+    for r in rects:
+        result = r if result is None else result.union(r)
+    return result
+
+
+def complement(area: Rect, keep: Iterable[Rect]) -> list[Rect]:
+    """Rectangles covering ``area`` minus the union of ``keep`` (a band sweep).
+
+    Horizontal bands are cut at every keep edge; in each band the uncovered x-intervals
+    become rectangles, and identical intervals in consecutive bands are merged, so a page
+    of text lines yields about one rectangle per gap rather than per word.
+    """
+    kept = [k for k in keep if not k.is_empty and k.intersects(area)]
+    ys = sorted({area.y0, area.y1, *(max(area.y0, min(area.y1, v)) for k in kept for v in (k.y0, k.y1))})
+    open_rects: dict[tuple[float, float], float] = {}
+    result: list[Rect] = []
+    for y0, y1 in zip(ys, ys[1:], strict=False):
+        if y1 <= y0:
+            continue
+        spans = sorted((k.x0, k.x1) for k in kept if k.y0 < y1 and k.y1 > y0)
+        gaps: list[tuple[float, float]] = []
+        cursor = area.x0
+        for x0, x1 in spans:
+            if x0 > cursor:
+                gaps.append((cursor, min(x0, area.x1)))
+            cursor = max(cursor, x1)
+        if cursor < area.x1:
+            gaps.append((cursor, area.x1))
+        current = {g for g in gaps if g[1] > g[0]}
+        for key in list(open_rects):
+            if key not in current:
+                result.append(Rect(key[0], open_rects.pop(key), key[1], y0))
+        for key in current:
+            open_rects.setdefault(key, y0)
+    for key, top in open_rects.items():
+        result.append(Rect(key[0], top, key[1], area.y1))
+    return sorted(result, key=lambda r: (r.y0, r.x0))

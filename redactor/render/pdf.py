@@ -1,0 +1,145 @@
+"""The facsimile extract: the plan rendered as a PDF, removal done for real.
+
+Kept pages: every remove rectangle of the plan (the complement of the released content,
+beyond the page edges included) goes into one ``apply_redactions`` call per page, with
+image pixels blanked and covered line art removed; then the plan's placeholders and
+marking replacements are drawn. The extract is a new document: the cover, then kept
+pages copied in (without annotations, links or widgets), placeholder pages and condensed
+ranges, in the plan's order; then scrubbed and saved whole and reproducibly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from redactor.document import open_pdf
+from redactor.plan import OutputItem, PagePlan, Plan
+from redactor.render.condensed import render_condensed
+from redactor.render.cover import CoverData, new_number, render_cover_pdf
+from redactor.scrub import scrub_document
+
+Progress = Callable[[int], None]
+
+#: Placeholder pages print their note this far down the page (share of the height).
+PLACEHOLDER_PAGE_Y = 0.12
+PLACEHOLDER_PAGE_SIZE = 12.0
+
+
+def cover_data(plan: Plan) -> CoverData:
+    """The cover sheet's fields, from the rule file's identity and the plan's outcome."""
+    doc = plan.ruleset.document
+    rel = plan.ruleset.release
+    return CoverData(
+        issuer=rel.issuer,
+        place=rel.place,
+        release_date=rel.date,
+        original_number=doc.number,
+        extract=rel.extract,
+        codes=doc.codes,
+        classification=doc.classification,
+        dated=doc.dated,
+        new_status=rel.new_status,
+        subject=doc.subject,
+        partial=plan.withholds_anything,
+        language=rel.language,
+    )
+
+
+def redact_page(page: Any, page_plan: PagePlan) -> None:
+    """Remove everything the plan does not keep on one page, then draw its texts."""
+    import pymupdf
+
+    for annot in list(page.annots() or []):
+        page.delete_annot(annot)
+    for widget in list(page.widgets() or []):
+        page.delete_widget(widget)
+    for link in page.get_links():
+        page.delete_link(link)
+    for rect in page_plan.remove_rects:
+        page.add_redact_annot(pymupdf.Rect(rect.as_tuple()), fill=False)
+    page.apply_redactions(
+        images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
+        graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
+        text=pymupdf.PDF_REDACT_TEXT_REMOVE,
+    )
+    for drawn in page_plan.drawn:
+        page.insert_text(
+            pymupdf.Point(*drawn.origin),
+            drawn.text,
+            fontname="hebo" if drawn.bold else "helv",
+            fontsize=drawn.size,
+        )
+    page.clean_contents(sanitize=True)
+
+
+def _placeholder_page(out: Any, item: OutputItem, size: tuple[float, float]) -> None:
+    import pymupdf
+
+    width, height = size
+    page = out.new_page(width=width, height=height)
+    box = pymupdf.Rect(56, height * PLACEHOLDER_PAGE_Y, width - 56, height * 0.6)
+    text = item.text + (f"\n\n{item.tail_page}" if item.tail_page else "")
+    page.insert_textbox(box, text, fontname="hebo", fontsize=PLACEHOLDER_PAGE_SIZE, align=pymupdf.TEXT_ALIGN_CENTER)
+
+
+def render_extract(
+    plan: Plan, source_path: str, password: str | None = None, progress: Progress | None = None
+) -> bytes:
+    """The extract PDF's bytes: the same plan and source always give the same bytes."""
+    import pymupdf
+
+    src = open_pdf(source_path, password)
+    out = pymupdf.open()
+    try:
+        out.insert_pdf(pymupdf.open("pdf", render_cover_pdf(cover_data(plan), page_size=_size(src, 1))))
+        output_page_of: dict[int, int] = {}
+        for item in plan.sequence:
+            if item.kind == "page":
+                page_plan = plan.pages[item.first - 1]
+                redact_page(src[item.first - 1], page_plan)
+                output_page_of[item.first] = out.page_count
+                out.insert_pdf(src, from_page=item.first - 1, to_page=item.first - 1, links=0, annots=0, widgets=0)
+            elif item.kind == "withheld_pages":
+                _placeholder_page(out, item, _size(src, item.first))
+            else:
+                for number in range(item.first, item.last + 1):
+                    output_page_of[number] = out.page_count
+                out.insert_pdf(pymupdf.open("pdf", render_condensed(item, _size(src, item.first))))
+            if progress:
+                progress(item.last - item.first + 1)
+        title = f"{new_number(plan.ruleset.document.number, plan.ruleset.release.extract)}"
+        scrub_document(out, title, plan.ruleset.release.language)
+        toc = [
+            [e.level, e.title, output_page_of[e.page] + 1] for e in plan.released_headings if e.page in output_page_of
+        ]
+        out.set_toc(_normalise_levels(toc))
+        return _save(out)
+    finally:
+        src.close()
+        out.close()
+
+
+def _normalise_levels(toc: list[list[Any]]) -> list[list[Any]]:
+    """PyMuPDF wants the first entry at level 1 and no level to jump by more than one."""
+    result: list[list[Any]] = []
+    previous = 0
+    for level, title, page in toc:
+        level = min(level, previous + 1)
+        result.append([level, title, page])
+        previous = level
+    return result
+
+
+def _size(src: Any, number: int) -> tuple[float, float]:
+    rect = src[number - 1].rect
+    return (rect.width, rect.height)
+
+
+def _save(out: Any) -> bytes:
+    """Whole, compressed, garbage-collected, with an identifier derived from the content."""
+    first = out.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True)
+    digest = hashlib.md5(first).hexdigest()  # an identifier, not a security measure
+    out.xref_set_key(-1, "ID", f"[<{digest}><{digest}>]")
+    return out.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True)
