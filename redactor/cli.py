@@ -104,6 +104,9 @@ def apply(
     audit: Annotated[
         Path | None, typer.Option("--audit", help="Also write the public audit log (.json/.csv/.html).")
     ] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="A folder holding your own cover.html.j2.")
+    ] = None,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the leak check of the output (benchmarks only).")
     ] = False,
@@ -117,7 +120,13 @@ def apply(
         plan = make_plan(source, rules, password)
         with progress_bar(plan.document.page_count, "extract", quiet) as advance:
             written = release(
-                plan, source, Outputs(output, markdown, html, audit), password, verify=not no_verify, progress=advance
+                plan,
+                source,
+                Outputs(output, markdown, html, audit),
+                password,
+                verify=not no_verify,
+                progress=advance,
+                template_dir=template,
             )
         for path in written:
             _say(quiet, f"wrote {path}")
@@ -146,6 +155,32 @@ def cover(
     with handled():
         for path in write_cover(rules, output, source, template, png, password):
             _say(quiet, f"wrote {path}")
+
+
+@app.command()
+def verify(
+    extract: Annotated[Path, typer.Argument(help="The finished extract PDF to check.")],
+    source: Annotated[Path, typer.Option("--source", help="The classified source it was made from.")],
+    rules: Annotated[Path, typer.Option("--rules", help="The release rule file it was made with.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable report on stdout.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Count warnings (measurable widths) as failures.")] = False,
+    password: Password = None,
+) -> None:
+    """Leak check of a finished extract: exit 0 clean, 1 on any leak, 2 on unusable input."""
+    from redactor.document import open_pdf
+    from redactor.pipeline import make_plan
+    from redactor.verify import verify_document
+
+    with handled():
+        plan = make_plan(source, rules, password)
+        doc = open_pdf(extract)
+        try:
+            report = verify_document(doc, extract.read_bytes(), plan)
+        finally:
+            doc.close()
+        typer.echo(report.json() if json_out else report.text())
+        if report.failed(strict):
+            raise typer.Exit(int(ExitCode.CHECK_FAILED))
 
 
 def main() -> Any:

@@ -55,8 +55,15 @@ def write_cover(
         data = cover_data_from_rules(parse_rules(rules), partial=True)
         size = A4
     pdf = render_cover_pdf(data, template, size)
-    written = [write_atomically(output, pdf)]
+    picture: bytes | None = None
     if png is not None:
-        render_cover_png(data, png)
-        written.append(png)
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            picture = render_cover_png(
+                data, Path(tmp) / "cover.png", template_dir=template, page_size=size
+            ).read_bytes()
+    written = [write_atomically(output, pdf)]
+    if png is not None and picture is not None:
+        written.append(write_atomically(png, picture))
     return written

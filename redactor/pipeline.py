@@ -38,6 +38,7 @@ def release(
     password: str | None = None,
     verify: bool = True,
     progress: Progress | None = None,
+    template_dir: Path | None = None,
 ) -> dict[str, Path]:
     """Render every requested output from the plan and write them all, or none.
 
@@ -46,7 +47,7 @@ def release(
     """
     from redactor.render.pdf import render_extract
 
-    pdf = render_extract(plan, str(source), password, progress)
+    pdf = render_extract(plan, str(source), password, progress, template_dir)
     if verify:
         from redactor.verify import verify_extract
 

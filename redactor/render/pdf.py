@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from redactor.document import open_pdf
 from redactor.plan import OutputItem, PagePlan, Plan
 from redactor.render.condensed import render_condensed
-from redactor.render.cover import CoverData, new_number, render_cover_pdf
+from redactor.render.cover import CoverData, decompose_ligatures, new_number, render_cover_pdf
 from redactor.scrub import scrub_document
 
 Progress = Callable[[int], None]
@@ -85,7 +86,11 @@ def _placeholder_page(out: Any, item: OutputItem, size: tuple[float, float]) -> 
 
 
 def render_extract(
-    plan: Plan, source_path: str, password: str | None = None, progress: Progress | None = None
+    plan: Plan,
+    source_path: str,
+    password: str | None = None,
+    progress: Progress | None = None,
+    template_dir: Path | None = None,
 ) -> bytes:
     """The extract PDF's bytes: the same plan and source always give the same bytes."""
     import pymupdf
@@ -93,7 +98,7 @@ def render_extract(
     src = open_pdf(source_path, password)
     out = pymupdf.open()
     try:
-        out.insert_pdf(pymupdf.open("pdf", render_cover_pdf(cover_data(plan), page_size=_size(src, 1))))
+        out.insert_pdf(pymupdf.open("pdf", render_cover_pdf(cover_data(plan), template_dir, page_size=_size(src, 1))))
         output_page_of: dict[int, int] = {}
         for item in plan.sequence:
             if item.kind == "page":
@@ -110,6 +115,7 @@ def render_extract(
             if progress:
                 progress(item.last - item.first + 1)
         title = f"{new_number(plan.ruleset.document.number, plan.ruleset.release.extract)}"
+        decompose_ligatures(out)
         scrub_document(out, title, plan.ruleset.release.language)
         toc = [
             [e.level, e.title, output_page_of[e.page] + 1] for e in plan.released_headings if e.page in output_page_of
