@@ -1,0 +1,1 @@
+"""Renderings of a release plan: extract PDF, cover sheet, text."""
