@@ -24,6 +24,8 @@ FURNITURE_MARGIN = 0.09
 FURNITURE_REPEAT_SHARE = 0.5
 #: Blocks whose top edges differ by less than this are on one row (read left to right).
 ROW_TOLERANCE = 2.0
+#: Lines of one MuPDF block this far apart horizontally, sharing no extent, are table cells.
+COLUMN_GAP = 12.0
 #: Hyphens that join a word split across a line break.
 _HYPHENS = ("-", "\u00ad", "\u2010")
 _DIGITS = re.compile(r"\d+")
@@ -140,13 +142,15 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
             key=lambda i: (round(raw_blocks[i]["bbox"][1] / ROW_TOLERANCE), raw_blocks[i]["bbox"][0]),
         )
         page_block_ids: list[int] = []
-        for bno in order:
+        units = [(bno, cell) for bno in order for cell in _cells(raw_blocks[bno], by_line, bno)]
+        for bno, cell in units:
             raw = raw_blocks[bno]
             block_id = len(blocks)
             block_word_texts: list[tuple[str, int]] = []
             pending: list[tuple[tuple[Any, ...], int, float, bool, bool]] = []
             line_ids: list[int] = []
-            for lno, raw_line in enumerate(raw["lines"]):
+            for lno in cell:
+                raw_line = raw["lines"][lno]
                 lwords = sorted(by_line.get((bno, lno), []), key=lambda w: w[7])
                 if not lwords:
                     continue
@@ -252,6 +256,33 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
         body_size=body[0][0] if body else 11.0,
         fingerprint=fingerprint,
     )
+
+
+def _cells(raw: dict[str, Any], by_line: dict[tuple[int, int], list[tuple[Any, ...]]], bno: int) -> list[list[int]]:
+    """Split a MuPDF block whose lines stand in separate columns (table cells) into cells.
+
+    MuPDF may put the cells of one table row into a single block; lines that share no
+    horizontal extent and are at least COLUMN_GAP apart are different cells. Each cell is
+    a list of line indexes of the raw block, cells ordered left to right.
+    """
+    extents: list[tuple[float, float, int]] = []
+    for lno, _ in enumerate(raw["lines"]):
+        words = by_line.get((bno, lno), [])
+        if words:
+            extents.append((min(w[0] for w in words), max(w[2] for w in words), lno))
+    if len(extents) < 2:
+        return [[e[2] for e in extents]]
+    extents.sort()
+    cells: list[list[int]] = []
+    right = -1e9
+    for x0, x1, lno in extents:
+        if cells and x0 < right + COLUMN_GAP:
+            cells[-1].append(lno)
+            right = max(right, x1)
+        else:
+            cells.append([lno])
+            right = x1
+    return [sorted(cell) for cell in cells]
 
 
 def _bbox(rects: list[Rect]) -> tuple[float, float, float, float]:
