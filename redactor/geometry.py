@@ -87,6 +87,28 @@ class Rect:
         return Rect(*(round(v, digits) for v in self.as_tuple()))
 
 
+def subtract(rect: Rect, hole: Rect, clearance: float = 0.0) -> list[Rect]:
+    """``rect`` minus ``hole`` (grown by ``clearance``), as up to four rectangles."""
+    h = hole.expanded(clearance)
+    if not rect.intersects(h):
+        return [rect]
+    pieces = [
+        Rect(rect.x0, rect.y0, rect.x1, max(rect.y0, h.y0)),  # above
+        Rect(rect.x0, min(rect.y1, h.y1), rect.x1, rect.y1),  # below
+        Rect(rect.x0, max(rect.y0, h.y0), max(rect.x0, h.x0), min(rect.y1, h.y1)),  # left
+        Rect(min(rect.x1, h.x1), max(rect.y0, h.y0), rect.x1, min(rect.y1, h.y1)),  # right
+    ]
+    return [p for p in pieces if not p.is_empty]
+
+
+def subtract_all(rects: Iterable[Rect], holes: Iterable[Rect], clearance: float = 0.0) -> list[Rect]:
+    """Every rectangle minus every hole."""
+    result = list(rects)
+    for hole in holes:
+        result = [piece for r in result for piece in subtract(r, hole, clearance)]
+    return result
+
+
 def bounding(rects: Iterable[Rect]) -> Rect | None:
     """The union of all rectangles, or None for none."""
     result: Rect | None = None

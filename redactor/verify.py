@@ -314,10 +314,11 @@ def _overlap_area(a: Any, b: Any) -> float:
 def _check_widths(plan: Plan, report: VerifyReport) -> None:
     doc = plan.document
     for area in plan.areas():
+        members = set(area.word_ids)
         lines = dict.fromkeys(doc.words[w].line for w in area.word_ids)
         for line_id in lines:
             ids = doc.lines[line_id].word_ids
-            inside = [i for i, w in enumerate(ids) if w in set(area.word_ids)]
+            inside = [i for i, w in enumerate(ids) if w in members]
             if not inside:
                 continue
             left = any(not plan.verdicts[w].withheld for w in ids[: inside[0]])

@@ -107,3 +107,25 @@ def test_french_rule_file_uses_french_placeholders(source_pdf: Path, tmp_path: P
     assert runner.invoke(app, ["apply", str(source_pdf), str(path), "-o", str(out), "-q"]).exit_code == 0
     text = text_of(out)
     assert "DÉCLASSIFICATION PARTIELLE" in text and "NON DÉCLASSIFIÉ" in text
+
+
+def test_markdown_joins_line_break_hyphenation(source_pdf: Path, tmp_path: Path) -> None:
+    rules = write_rules(tmp_path, "- {id: s, release: {section: '^1\\. Intro'}}")
+    md = render_markdown(decide(load_document(source_pdf), parse_rules(rules)))
+    assert "It continues with an implementation detail that is released." in md
+
+
+def test_released_scan_does_not_shelter_withheld_ocr_words(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 60, 80), False)
+    pix.set_rect(pix.irect, (240, 240, 230))
+    page.insert_image(page.rect, pixmap=pix)
+    page.insert_text((72, 100), "Public scan words and SCANSECRET here.", fontsize=11, render_mode=3)
+    doc.save(tmp_path / "scan.pdf")
+    rules = write_rules(tmp_path, "- {id: p, release: {pages: '1'}}\n- {id: t, withhold: {text: 'SCANSECRET'}}")
+    out = tmp_path / "out.pdf"
+    result = runner.invoke(app, ["apply", str(tmp_path / "scan.pdf"), str(rules), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    text = text_of(out)
+    assert "SCANSECRET" not in text and "Public scan words and" in text

@@ -62,17 +62,26 @@ def _page_elements(plan: Plan, number: int) -> list[Element]:
             continue
         segments: list[Segment] = []
         words: list[str] = []
+        previous = None
         for wid in block.word_ids:
             if wid in starts:
                 if words:
-                    segments.append((" ".join(words), False))
+                    segments.append(("".join(words).strip(), False))
                     words = []
                 segments.append((inline, True))
+                previous = None
             text = plan.word_text(wid)
             if text:
-                words.append(text)
+                word = doc.words[wid]
+                joined = previous is not None and previous.end == word.start and word.start > 0
+                if joined and text == word.text:
+                    words[-1] = words[-1].rstrip("-\u00ad\u2010")  # line-break hyphenation
+                words.append(("" if joined else " ") + text)
+                previous = word
+            else:
+                previous = None
         if words:
-            segments.append((" ".join(words), False))
+            segments.append(("".join(words).strip(), False))
         if segments:
             out.append(_classify(segments, heading_level.get(block_id)))
         if block_id in anchored:
