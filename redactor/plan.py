@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from redactor.errors import NoMatchError, RuleError
-from redactor.geometry import KEEP_CLEARANCE, OFF_PAGE_MARGIN, Rect, bounding, complement
+from redactor.geometry import KEEP_CLEARANCE, OFF_PAGE_MARGIN, Rect, bounding, complement, subtract_all
 from redactor.layout import fit_placeholder, marking_size
 from redactor.model import Document
 from redactor.outline import DeclaredHeading, Outline, build_outline
@@ -371,14 +371,19 @@ def _page_plan(
     for block_id in page.block_ids:
         for line_id in doc.blocks[block_id].line_ids:
             keep.extend(_released_segments(doc, doc.lines[line_id].word_ids, verdicts))
-    keep.extend(doc.images[i].rect for i in page.image_ids if not image_verdicts[i].withheld)
+    # Released images and release regions are large: they must not shelter withheld words
+    # lying over them (an OCR layer over a scan, a name inside a released figure).
+    broad = [doc.images[i].rect for i in page.image_ids if not image_verdicts[i].withheld]
     for rule, selection in selections:
         if rule.action == "release" and number in selection.areas:
-            keep.extend(selection.areas[number])
+            broad.extend(selection.areas[number])
+    withheld_boxes = [
+        doc.words[w].rect for b in page.block_ids for w in doc.blocks[b].word_ids if verdicts[w].withheld
+    ]
+    keep.extend(subtract_all(broad, withheld_boxes, KEEP_CLEARANCE))
 
     rewritten, rewrites, marking_drawn, marking_rects = _markings(doc, ruleset, page.block_ids, verdicts, keep)
-    keep = [k for k in keep if not any(k == m for m in marking_rects)]
-    keep = _without(keep, marking_rects)
+    keep = subtract_all(keep, marking_rects, KEEP_CLEARANCE)
     areas = _runs(ctx, ruleset, page.block_ids, verdicts, keep, counter)
     areas += _image_areas(ctx, ruleset, page.image_ids, image_verdicts, counter)
     padded = [k.expanded(KEEP_CLEARANCE) for k in keep]
@@ -406,28 +411,6 @@ def _released_segments(doc: Document, word_ids: tuple[int, ...], verdicts: list[
     if current is not None:
         segments.append(current)
     return segments
-
-
-def _without(keep: list[Rect], holes: list[Rect]) -> list[Rect]:
-    """Keep rectangles with the marking rectangles cut out (horizontally)."""
-    if not holes:
-        return keep
-    result: list[Rect] = []
-    for k in keep:
-        pieces = [k]
-        for h in holes:
-            nxt: list[Rect] = []
-            for p in pieces:
-                if not p.intersects(h):
-                    nxt.append(p)
-                    continue
-                if h.x0 - KEEP_CLEARANCE > p.x0:
-                    nxt.append(Rect(p.x0, p.y0, h.x0 - KEEP_CLEARANCE, p.y1))
-                if h.x1 + KEEP_CLEARANCE < p.x1:
-                    nxt.append(Rect(h.x1 + KEEP_CLEARANCE, p.y0, p.x1, p.y1))
-            pieces = nxt
-        result.extend(pieces)
-    return result
 
 
 def _markings(
@@ -733,3 +716,23 @@ def check_rule_pages(ruleset: RuleSet, page_count: int) -> None:
 
 
 __all__ = ["Plan", "decide", "RuleError"]
+
+
+def select_rules(document: Document, ruleset: RuleSet) -> list[tuple[Rule, Selection]]:
+    """Each release/withhold rule with the atoms it selects, never raising for an empty selection.
+
+    ``decide`` stops at the first rule that matches nothing; ``lint`` wants them all, read
+    through the same outline, context and selectors. A rule whose pages lie beyond the
+    document gets an empty selection (lint reports the range itself).
+    """
+    declared = tuple(DeclaredHeading(p, level) for p, level in ruleset.headings)
+    ctx = Context(document, build_outline(document, declared), image_anchors(document))
+    result: list[tuple[Rule, Selection]] = []
+    for rule in ruleset.rules:
+        if rule.action == "condense":
+            continue
+        try:
+            result.append((rule, select(ctx, rule.selector)))
+        except PageRangeError:
+            result.append((rule, Selection()))
+    return result

@@ -329,8 +329,8 @@ def _check_widths(plan: Plan, report: VerifyReport) -> None:
                         "warning",
                         "width",
                         f"source page {area.page}",
-                        f"area {area.id} ({', '.join(area.rules)}) sits between released words on its line: its width can be "
-                        "measured; consider conceal: line",
+                        f"area {area.id} ({', '.join(area.rules)}) sits between released words on its line: "
+                        "its width can be measured; consider conceal: line",
                     )
                 )
 
