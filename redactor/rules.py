@@ -16,116 +16,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from redactor.dates import parse_date
 from redactor.errors import RuleError
 from redactor.i18n import SUPPORTED_LANGUAGES, labels_for
 from redactor.pageranges import PageRangeError, parse_pages
+from redactor.rules_schema import (
+    CondenseModel,
+    DocumentModel,
+    HeadingModel,
+    MarkingModel,
+    PlaceholdersModel,
+    ReleaseModel,
+    RuleFileModel,
+    RuleModel,
+    SelectorModel,
+)
 from redactor.yamlmarks import KEY, Marked, load_marked
-
-# --------------------------------------------------------------------------- schema
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class DocumentModel(_Strict):
-    """Identity of the source, printed on the cover sheet."""
-
-    number: str
-    dated: str | dt.date
-    classification: str = ""
-    subject: str
-    codes: list[str] = Field(default_factory=list)
-
-
-class ReleaseModel(_Strict):
-    """The decision the rule file records."""
-
-    extract: int = Field(ge=1)
-    date: str | dt.date
-    place: str
-    issuer: str
-    new_status: str = "Public"
-    language: str = "en"
-
-
-class MarkingModel(_Strict):
-    """A find/replace applied to every kept page."""
-
-    find: str = Field(min_length=1)
-    replace: str = ""
-
-
-class PlaceholdersModel(_Strict):
-    """Placeholder wording; None means the language's default."""
-
-    per: Literal["block", "run"] = "block"
-    inline: str | None = None
-    page: str | None = None
-    pages: str | None = None
-    tail: str | None = None
-
-
-class HeadingModel(_Strict):
-    """A heading declaration."""
-
-    match: str
-    level: int = Field(ge=1, le=9)
-    ignore_case: bool = False
-
-
-class SelectorModel(_Strict):
-    """The keys of a release:/withhold: selector."""
-
-    pages: str | int | None = None
-    section: str | None = None
-    level: int | None = Field(default=None, ge=1, le=9)
-    block: str | None = None
-    from_: str | None = Field(default=None, alias="from")
-    to: str | None = None
-    text: str | None = None
-    region: list[float] | None = Field(default=None, min_length=4, max_length=4)
-    images: bool | None = None
-    within: str | None = None
-
-
-class CondenseModel(_Strict):
-    """A page range whose released parts are laid out again."""
-
-    pages: str | int
-
-
-class RuleModel(_Strict):
-    """One rule."""
-
-    id: str = Field(min_length=1)
-    release: SelectorModel | None = None
-    withhold: SelectorModel | None = None
-    condense: CondenseModel | None = None
-    reason: str | None = None
-    optional: bool = False
-    ignore_case: bool = False
-    conceal: Literal["line"] | None = None
-    note: str | None = None
-
-
-class RuleFileModel(_Strict):
-    """The whole file."""
-
-    version: Literal[1]
-    document: DocumentModel
-    release: ReleaseModel
-    markings: list[MarkingModel] = Field(default_factory=list)
-    placeholders: PlaceholdersModel = Field(default_factory=PlaceholdersModel)
-    reasons: dict[str, str] = Field(default_factory=dict)
-    headings: list[HeadingModel] = Field(default_factory=list)
-    default: Literal["withhold"] = "withhold"
-    conceal: Literal["line"] | None = None
-    rules: list[RuleModel] = Field(min_length=1)
-
 
 # --------------------------------------------------------------------------- values
 
@@ -279,6 +187,10 @@ def _model_for(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return _MODEL_AT.get(key)
 
 
+def _dotted(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
 def _validation_error(exc: ValidationError, marked: Marked) -> RuleError:
     err = exc.errors()[0]
     loc = tuple(err["loc"])
@@ -298,7 +210,7 @@ def _validation_error(exc: ValidationError, marked: Marked) -> RuleError:
     if kind == "missing":
         line, col = marked.where(loc[:-1])
         return RuleError(
-            f"the required key '{loc[-1]}' is missing at {'.'.join(str(p) for p in loc[:-1]) or 'the top level'}.{tail}",
+            f"the required key '{loc[-1]}' is missing at {_dotted(loc[:-1]) or 'the top level'}.{tail}",
             path=marked.path,
             line=line,
             column=col,
