@@ -118,19 +118,19 @@ def bounding(rects: Iterable[Rect]) -> Rect | None:
 
 
 def complement(area: Rect, keep: Iterable[Rect]) -> list[Rect]:
-    """Rectangles covering ``area`` minus the union of ``keep`` (a band sweep).
+    """Few rectangles, possibly overlapping, that together cover ``area`` minus ``keep``.
 
-    Horizontal bands are cut at every keep edge; in each band the uncovered x-intervals
-    become rectangles, and identical intervals in consecutive bands are merged, so a page
-    of text lines yields about one rectangle per gap rather than per word.
+    Redaction time grows with the number of areas, so the free space is covered greedily
+    with large rectangles: the page is cut into horizontal bands at every keep edge, each
+    free interval of a band is grown up and down through the bands where it stays free,
+    and the largest of these are taken until every free interval is covered. A column of
+    paragraphs then costs one rectangle per margin and per gap between paragraphs.
     """
     kept = [k for k in keep if not k.is_empty and k.intersects(area)]
     ys = sorted({area.y0, area.y1, *(max(area.y0, min(area.y1, v)) for k in kept for v in (k.y0, k.y1))})
-    open_rects: dict[tuple[float, float], float] = {}
-    result: list[Rect] = []
-    for y0, y1 in zip(ys, ys[1:], strict=False):
-        if y1 <= y0:
-            continue
+    bands = [(y0, y1) for y0, y1 in zip(ys, ys[1:], strict=False) if y1 > y0]
+    free: list[list[tuple[float, float]]] = []
+    for y0, y1 in bands:
         spans = sorted((k.x0, k.x1) for k in kept if k.y0 < y1 and k.y1 > y0)
         gaps: list[tuple[float, float]] = []
         cursor = area.x0
@@ -140,12 +140,27 @@ def complement(area: Rect, keep: Iterable[Rect]) -> list[Rect]:
             cursor = max(cursor, x1)
         if cursor < area.x1:
             gaps.append((cursor, area.x1))
-        current = {g for g in gaps if g[1] > g[0]}
-        for key in list(open_rects):
-            if key not in current:
-                result.append(Rect(key[0], open_rects.pop(key), key[1], y0))
-        for key in current:
-            open_rects.setdefault(key, y0)
-    for key, top in open_rects.items():
-        result.append(Rect(key[0], top, key[1], area.y1))
+        free.append([g for g in gaps if g[1] > g[0]])
+
+    def fits(band: int, x0: float, x1: float) -> bool:
+        return any(g0 <= x0 and x1 <= g1 for g0, g1 in free[band])
+
+    candidates: list[tuple[float, int, int, int, tuple[float, float]]] = []
+    for index, gaps in enumerate(free):
+        for x0, x1 in gaps:
+            top, bottom = index, index
+            while top > 0 and fits(top - 1, x0, x1):
+                top -= 1
+            while bottom < len(free) - 1 and fits(bottom + 1, x0, x1):
+                bottom += 1
+            size = (x1 - x0) * (bands[bottom][1] - bands[top][0])
+            candidates.append((size, index, top, bottom, (x0, x1)))
+    covered: set[tuple[int, tuple[float, float]]] = set()
+    result: list[Rect] = []
+    for _, index, top, bottom, (x0, x1) in sorted(candidates, key=lambda c: (-c[0], c[1], c[4])):
+        if (index, (x0, x1)) in covered:
+            continue
+        result.append(Rect(x0, bands[top][0], x1, bands[bottom][1]))
+        for band in range(top, bottom + 1):
+            covered.update((band, g) for g in free[band] if x0 <= g[0] and g[1] <= x1)
     return sorted(result, key=lambda r: (r.y0, r.x0))

@@ -39,17 +39,26 @@ def page_plan(
     if not released:
         return PagePlan(number, "withheld", (), (), (), (), frozenset()), {}
 
+    # A fully released block is kept as one box (few boxes make few removal areas, and
+    # redaction time grows with their number); a partly released one line segment by segment.
     keep: list[Rect] = []
+    broad: list[Rect] = []
     for block_id in page.block_ids:
-        for line_id in doc.blocks[block_id].line_ids:
+        block = doc.blocks[block_id]
+        if not any(verdicts[w].withheld for w in block.word_ids):
+            broad.append(block.rect)
+            continue
+        for line_id in block.line_ids:
             keep.extend(_released_segments(doc, doc.lines[line_id].word_ids, verdicts))
-    # Released images and release regions are large: they must not shelter withheld words
-    # lying over them (an OCR layer over a scan, a name inside a released figure).
-    broad = [doc.images[i].rect for i in page.image_ids if not image_verdicts[i].withheld]
+    # Blocks, released images and release regions are large: they must not shelter withheld
+    # words lying over them (an OCR layer over a scan, a name inside a released figure).
+    broad.extend(doc.images[i].rect for i in page.image_ids if not image_verdicts[i].withheld)
     for rule, selection in selections:
         if rule.action == "release" and number in selection.areas:
             broad.extend(selection.areas[number])
-    withheld_boxes = [doc.words[w].rect for b in page.block_ids for w in doc.blocks[b].word_ids if verdicts[w].withheld]
+    withheld_boxes = [
+        doc.words[w].rect for b in page.block_ids for w in doc.blocks[b].word_ids if verdicts[w].withheld
+    ]
     keep.extend(subtract_all(broad, withheld_boxes, KEEP_CLEARANCE))
 
     rewritten, rewrites, marking_drawn, marking_rects = _markings(doc, ruleset, page.block_ids, verdicts, keep)

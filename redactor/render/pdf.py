@@ -11,6 +11,7 @@ ranges, in the plan's order; then scrubbed and saved whole and reproducibly.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,7 @@ def render_extract(
             [e.level, e.title, output_page_of[e.page] + 1] for e in plan.released_headings if e.page in output_page_of
         ]
         out.set_toc(_normalise_levels(toc))
-        return _save(out)
+        return _save(out, _file_id(plan))
     finally:
         src.close()
         out.close()
@@ -143,9 +144,15 @@ def _size(src: Any, number: int) -> tuple[float, float]:
     return (rect.width, rect.height)
 
 
-def _save(out: Any) -> bytes:
-    """Whole, compressed, garbage-collected, with an identifier derived from the content."""
-    first = out.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True)
-    digest = hashlib.md5(first).hexdigest()  # an identifier, not a security measure
-    out.xref_set_key(-1, "ID", f"[<{digest}><{digest}>]")
+def _file_id(plan: Plan) -> str:
+    """A file identifier derived from what made the extract: same inputs, same identifier."""
+    from redactor import __version__
+
+    rules = json.dumps(plan.ruleset.marked.data, sort_keys=True, default=str)
+    return hashlib.sha256(f"{plan.document.fingerprint}|{rules}|{__version__}".encode()).hexdigest()[:32]
+
+
+def _save(out: Any, file_id: str) -> bytes:
+    """Whole, compressed, garbage-collected, with the given identifier."""
+    out.xref_set_key(-1, "ID", f"[<{file_id}><{file_id}>]")
     return out.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True)
