@@ -119,7 +119,7 @@ def test_single_revision(extract: Path) -> None:
 
 
 def test_same_inputs_same_bytes(extract: Path, tmp_path: Path) -> None:
-    source = build_document(tmp_path / "source.pdf")
+    source = extract.parent / "source.pdf"
     rules = write_rules(tmp_path, RULES)
     out = tmp_path / "again.pdf"
     assert runner.invoke(app, ["apply", str(source), str(rules), "-o", str(out), "-q"]).exit_code == 0
