@@ -160,7 +160,12 @@ def file_texts(doc: Any) -> list[tuple[str, str]]:
     return texts
 
 
-def _public_tokens(plan: Plan) -> set[str]:
+def _grams(toks: list[str]) -> set[tuple[str, ...]]:
+    return set(zip(*(toks[i:] for i in range(SEQUENCE_LENGTH)), strict=False))
+
+
+def _public_texts(plan: Plan) -> list[str]:
+    """What the extract prints by design besides released words: the cover, placeholders, markings."""
     rs = plan.ruleset
     public: list[str] = [
         rs.document.number,
@@ -181,8 +186,11 @@ def _public_tokens(plan: Plan) -> set[str]:
     from redactor.i18n import labels_for
 
     labels = labels_for(rs.release.language)
-    public += [v for v in vars(labels).values() if isinstance(v, str)] + list(labels.months)
-    words = {t for text in public for t in tokens(text)}
+    return public + [v for v in vars(labels).values() if isinstance(v, str)] + list(labels.months)
+
+
+def _public_tokens(plan: Plan) -> set[str]:
+    words = {t for text in _public_texts(plan) for t in tokens(text)}
     for wid, verdict in enumerate(plan.verdicts):
         if not verdict.withheld:
             words.update(tokens(plan.document.words[wid].text))
@@ -191,16 +199,16 @@ def _public_tokens(plan: Plan) -> set[str]:
 
 def _withheld_needles(plan: Plan, public: set[str]) -> tuple[set[tuple[str, ...]], set[str]]:
     released_grams: set[tuple[str, ...]] = set()
+    for text in _public_texts(plan):
+        released_grams.update(_grams(tokens(text)))
     for block in plan.document.blocks:
         toks = [t for w in block.word_ids if not plan.verdicts[w].withheld for t in tokens(plan.document.words[w].text)]
-        released_grams.update(zip(*(toks[i:] for i in range(SEQUENCE_LENGTH)), strict=False))
+        released_grams.update(_grams(toks))
     grams: set[tuple[str, ...]] = set()
     words: set[str] = set()
     for wid_run in _withheld_word_runs(plan):
         toks = [t for w in wid_run for t in tokens(plan.document.words[w].text)]
-        grams.update(
-            g for g in zip(*(toks[i:] for i in range(SEQUENCE_LENGTH)), strict=False) if g not in released_grams
-        )
+        grams.update(_grams(toks) - released_grams)
         words.update(t for t in toks if len(t) >= MIN_WORD_LENGTH and t not in public and not t.isdigit())
     return grams, words
 
@@ -229,7 +237,7 @@ def verify_document(doc: Any, data: bytes, plan: Plan) -> VerifyReport:
     for where, text in file_texts(doc):
         toks = tokens(text)
         found_words = words.intersection(toks)
-        found_grams = grams.intersection(zip(*(toks[i:] for i in range(SEQUENCE_LENGTH)), strict=False))
+        found_grams = grams.intersection(_grams(toks))
         if found_words or found_grams:
             report.findings.append(
                 Finding(

@@ -129,3 +129,16 @@ def test_released_scan_does_not_shelter_withheld_ocr_words(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     text = text_of(out)
     assert "SCANSECRET" not in text and "Public scan words and" in text
+
+
+def test_single_page_with_marking_header_verifies_clean(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 40), "RESTREINT UE/EU RESTRICTED", fontsize=9)
+    page.insert_text((72, 100), "Public paragraph alone on its page.", fontsize=11)
+    doc.save(tmp_path / "one.pdf")
+    rules = write_rules(tmp_path, "- {id: p, release: {block: '^Public paragraph'}}")
+    out = tmp_path / "out.pdf"
+    result = runner.invoke(app, ["apply", str(tmp_path / "one.pdf"), str(rules), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "RESTREINT" not in pages_text(out)[1]
