@@ -189,3 +189,13 @@ def main() -> Any:
 
 
 __all__ = ["app", "main", "ExitCode"]
+
+
+def _register_subcommands() -> None:
+    """Commands defined in their own modules, registered on the one app."""
+    from redactor import batch
+
+    batch.register(app)
+
+
+_register_subcommands()

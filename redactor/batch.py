@@ -1,0 +1,357 @@
+"""``redactor batch MANIFEST``: release many documents, in parallel, resumable.
+
+The manifest lists one release per row: ``source``, ``rules`` and ``output`` (CSV with that
+header, or YAML: a list of mappings with those keys). Relative paths are relative to the
+manifest's folder. Each document is planned and released in a worker process; a failing
+document is reported and the others go on. A state file beside the manifest
+(``<manifest>.state.json``) records every document released, with the sha256 of its
+source and rules and the redactor version, so a second run skips what is already done
+and an interrupted batch resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from redactor import __version__
+from redactor.errors import InputError
+
+COLUMNS = ("source", "rules", "output")
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the manifest, paths resolved against the manifest's folder."""
+
+    line: int
+    name: str  # the source as written in the manifest, for messages
+    source: Path
+    rules: Path
+    output: Path
+
+
+@dataclass
+class Outcome:
+    """What became of one document."""
+
+    entry: Entry
+    status: str  # ok, skipped, failed
+    seconds: float = 0.0
+    message: str = ""
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def read_manifest(path: Path) -> list[Entry]:
+    """Parse a CSV or YAML manifest; any problem with it is an InputError (exit 2)."""
+    if not path.is_file():
+        raise InputError("the manifest does not exist.", path=path, hint="check the path.")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"the manifest cannot be read ({error}).", path=path) from None
+    if path.suffix.lower() in (".yaml", ".yml"):
+        rows = _yaml_rows(path, text)
+    else:
+        rows = _csv_rows(path, text)
+    if not rows:
+        raise InputError("the manifest lists no documents.", path=path, hint="add one row per document.")
+    base = path.parent
+    entries: list[Entry] = []
+    seen: dict[Path, int] = {}
+    for line, row in rows:
+        for key in COLUMNS:
+            if not row.get(key, "").strip():
+                raise InputError(f"the `{key}` value is empty.", path=path, line=line, hint="give all three paths.")
+        source, rules, output = (_resolve(base, row[key]) for key in COLUMNS)
+        if output in seen:
+            raise InputError(
+                f"the output {row['output'].strip()} is also written by line {seen[output]}.",
+                path=path,
+                line=line,
+                hint="give every document its own output.",
+            )
+        if output in (source, rules):
+            raise InputError("the output would overwrite an input.", path=path, line=line)
+        seen[output] = line
+        entries.append(Entry(line, row["source"].strip(), source, rules, output))
+    return entries
+
+
+def _resolve(base: Path, value: str) -> Path:
+    candidate = Path(value.strip()).expanduser()
+    return (candidate if candidate.is_absolute() else base / candidate).resolve()
+
+
+def _csv_rows(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.reader(text.splitlines())
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except StopIteration:
+        raise InputError("the manifest is empty.", path=path, hint="the first line is: source,rules,output") from None
+    except csv.Error as error:
+        raise InputError(f"bad CSV ({error}).", path=path, line=1) from None
+    missing = [c for c in COLUMNS if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    if missing or unknown:
+        raise InputError(
+            f"bad columns: {', '.join(header) or '(none)'}"
+            + (f"; missing {', '.join(missing)}" if missing else "")
+            + (f"; unknown {', '.join(unknown)}" if unknown else "")
+            + ".",
+            path=path,
+            line=1,
+            hint="the first line is: source,rules,output",
+        )
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
+                continue
+            if len(cells) != len(header):
+                raise InputError(
+                    f"{len(cells)} values where the header has {len(header)}.",
+                    path=path,
+                    line=line,
+                    hint="one row is: source,rules,output",
+                )
+            rows.append((line, dict(zip(header, cells, strict=True))))
+    except csv.Error as error:
+        raise InputError(f"bad CSV ({error}).", path=path, line=reader.line_num) from None
+    return rows
+
+
+def _yaml_rows(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise InputError(
+            f"invalid YAML ({getattr(error, 'problem', None) or error}).",
+            path=path,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    if root is None:
+        raise InputError("the manifest is empty.", path=path, hint="write a list of {source, rules, output}.")
+    if not isinstance(root, yaml.SequenceNode):
+        raise InputError(
+            "the manifest is not a list.",
+            path=path,
+            line=root.start_mark.line + 1,
+            hint="write a list of mappings with the keys source, rules, output.",
+        )
+    rows: list[tuple[int, dict[str, str]]] = []
+    for item in root.value:
+        line = item.start_mark.line + 1
+        if not isinstance(item, yaml.MappingNode):
+            raise InputError("this item is not a mapping.", path=path, line=line, hint="give source, rules, output.")
+        row: dict[str, str] = {}
+        for key_node, value_node in item.value:
+            key = str(key_node.value)
+            if key not in COLUMNS:
+                raise InputError(
+                    f"unknown key `{key}`.",
+                    path=path,
+                    line=key_node.start_mark.line + 1,
+                    column=key_node.start_mark.column + 1,
+                    hint="the keys are source, rules, output.",
+                )
+            if not isinstance(value_node, yaml.ScalarNode):
+                raise InputError(f"`{key}` is not a path.", path=path, line=value_node.start_mark.line + 1)
+            row[key] = str(value_node.value)
+        missing = [c for c in COLUMNS if c not in row]
+        if missing:
+            raise InputError(f"missing {', '.join(missing)}.", path=path, line=line, hint="give source, rules, output.")
+        rows.append((line, row))
+    return rows
+
+
+# --------------------------------------------------------------------------- state
+
+
+def state_path(manifest: Path) -> Path:
+    """The state file beside the manifest: ``<manifest>.state.json``."""
+    return manifest.with_name(manifest.name + ".state.json")
+
+
+def _load_state(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no state, or an unreadable one: everything is done again
+    documents = data.get("documents") if isinstance(data, dict) else None
+    return documents if isinstance(documents, dict) else {}
+
+
+def _save_state(path: Path, documents: dict[str, dict[str, Any]]) -> None:
+    from redactor.atomic import write_atomically
+
+    payload = {"version": STATE_VERSION, "documents": dict(sorted(documents.items()))}
+    write_atomically(path, json.dumps(payload, indent=2) + "\n")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _fingerprint(entry: Entry, verify: bool) -> dict[str, Any]:
+    return {
+        "source_sha256": _sha256(entry.source),
+        "rules_sha256": _sha256(entry.rules),
+        "redactor": __version__,
+        "verified": verify,
+    }
+
+
+def _up_to_date(record: dict[str, Any] | None, current: dict[str, Any], output: Path) -> bool:
+    if not record or not output.is_file():
+        return False
+    same = all(record.get(key) == current[key] for key in ("source_sha256", "rules_sha256", "redactor"))
+    return same and (bool(record.get("verified")) or not current["verified"])
+
+
+# --------------------------------------------------------------------------- work
+
+
+def release_one(source: str, rules: str, output: str, verify: bool) -> tuple[str, float, str]:
+    """Plan and release one document (in a worker process): (status, seconds, message)."""
+    from redactor.errors import RedactorError
+    from redactor.pipeline import Outputs, make_plan, release
+
+    start = time.perf_counter()
+    try:
+        plan = make_plan(source, rules)
+        release(plan, source, Outputs(Path(output)), verify=verify)
+    except RedactorError as error:
+        return "failed", time.perf_counter() - start, error.paragraph()
+    except Exception as error:  # an internal fault: no locals, no withheld text
+        return "failed", time.perf_counter() - start, f"internal error ({type(error).__name__}); no output was written."
+    return "ok", time.perf_counter() - start, ""
+
+
+def run_batch(
+    manifest: Path,
+    jobs: int = 1,
+    verify: bool = True,
+    advance: Any = None,
+    report: Any = None,
+) -> list[Outcome]:
+    """Release every document of the manifest; returns one outcome per row, in manifest order."""
+    entries = read_manifest(manifest)
+    state_file = state_path(manifest)
+    state = _load_state(state_file)
+    outcomes: dict[int, Outcome] = {}
+    pending: list[tuple[int, Entry, dict[str, Any]]] = []
+
+    def done(index: int, outcome: Outcome) -> None:
+        outcomes[index] = outcome
+        if outcome.status == "failed" and report is not None:
+            report(f"{outcome.entry.name} (manifest line {outcome.entry.line}): {outcome.message}")
+        if advance is not None:
+            advance(1)
+
+    for index, entry in enumerate(entries):
+        key = str(entry.output)
+        try:
+            current = _fingerprint(entry, verify)
+        except OSError as error:
+            state.pop(key, None)
+            missing = entry.source if not entry.source.is_file() else entry.rules
+            done(index, Outcome(entry, "failed", 0.0, f"{missing}: cannot be read ({error.strerror})."))
+            continue
+        if _up_to_date(state.get(key), current, entry.output):
+            done(index, Outcome(entry, "skipped"))
+        else:
+            pending.append((index, entry, current))
+
+    if pending:
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(pending)))) as pool:
+            futures: dict[Future[tuple[str, float, str]], tuple[int, Entry, dict[str, Any]]] = {}
+            for index, entry, current in pending:
+                entry.output.parent.mkdir(parents=True, exist_ok=True)
+                future = pool.submit(release_one, str(entry.source), str(entry.rules), str(entry.output), verify)
+                futures[future] = (index, entry, current)
+            for future in as_completed(futures):
+                index, entry, current = futures[future]
+                try:
+                    status, seconds, message = future.result()
+                except Exception as error:  # the worker died (crash, out of memory)
+                    status, seconds, message = "failed", 0.0, f"the worker process failed ({type(error).__name__})."
+                key = str(entry.output)
+                if status == "ok":
+                    state[key] = {**current, "seconds": round(seconds, 3)}
+                else:
+                    state.pop(key, None)
+                _save_state(state_file, state)
+                done(index, Outcome(entry, status, seconds, message))
+    return [outcomes[i] for i in range(len(entries))]
+
+
+def print_summary(outcomes: list[Outcome]) -> None:
+    """The summary table (document, status, seconds) on stdout."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="batch")
+    table.add_column("document", overflow="fold")
+    table.add_column("status")
+    table.add_column("seconds", justify="right")
+    for outcome in outcomes:
+        table.add_row(outcome.entry.name, outcome.status, f"{outcome.seconds:.2f}")
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("ok", "skipped", "failed")}
+    console = Console(file=sys.stdout, width=max(100, Console(file=sys.stdout).width))
+    console.print(table)
+    console.print(f"{counts['ok']} ok, {counts['skipped']} skipped, {counts['failed']} failed", highlight=False)
+
+
+# --------------------------------------------------------------------------- command
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``batch`` command to the CLI app."""
+
+    @app.command("batch")
+    def batch(
+        manifest: Annotated[Path, typer.Argument(help="CSV (source,rules,output) or YAML list of the releases.")],
+        jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+        no_verify: Annotated[
+            bool, typer.Option("--no-verify", help="Skip the leak check of each output (benchmarks only).")
+        ] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    ) -> None:
+        """Release every document of a manifest, in parallel; a rerun skips what is unchanged."""
+        from redactor.cli import handled, progress_bar
+
+        with handled():
+            entries = read_manifest(manifest)
+            with progress_bar(len(entries), "batch", quiet) as advance:
+                outcomes = run_batch(
+                    manifest,
+                    jobs=jobs,
+                    verify=not no_verify,
+                    advance=advance,
+                    report=lambda text: typer.echo(text, err=True),
+                )
+            print_summary(outcomes)
+            if any(o.status == "failed" for o in outcomes):
+                raise typer.Exit(1)
