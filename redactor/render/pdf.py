@@ -59,21 +59,54 @@ def redact_page(page: Any, page_plan: PagePlan) -> None:
         page.delete_widget(widget)
     for link in page.get_links():
         page.delete_link(link)
-    for rect in page_plan.remove_rects:
-        page.add_redact_annot(pymupdf.Rect(rect.as_tuple()), fill=False)
-    page.apply_redactions(
-        images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
-        graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
-        text=pymupdf.PDF_REDACT_TEXT_REMOVE,
-    )
-    for drawn in page_plan.drawn:
-        page.insert_text(
-            pymupdf.Point(*drawn.origin),
-            drawn.text,
-            fontname="hebo" if drawn.bold else "helv",
-            fontsize=drawn.size,
-        )
+    # Plan rectangles are in the coordinates text extraction reports, which are those of
+    # the unrotated page: work unrotated, then put the rotation back.
+    rotation = page.rotation
+    if rotation:
+        page.set_rotation(0)
+    try:
+        _redact_and_draw(page, page_plan)
+    finally:
+        if rotation:
+            page.set_rotation(rotation)
     page.clean_contents(sanitize=True)
+
+
+def _redact_and_draw(page: Any, page_plan: PagePlan) -> None:
+    import pymupdf
+
+    _add_redactions(page, page_plan)
+    page._apply_redactions(  # one call for all areas; the public wrapper only adds overlay text
+        pymupdf.PDF_REDACT_TEXT_REMOVE,
+        pymupdf.PDF_REDACT_IMAGE_PIXELS,
+        pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
+    )
+    if page_plan.drawn:
+        shape = page.new_shape()
+        for drawn in page_plan.drawn:
+            shape.insert_text(
+                pymupdf.Point(*drawn.origin),
+                drawn.text,
+                fontname="hebo" if drawn.bold else "helv",
+                fontsize=drawn.size,
+            )
+        shape.commit()
+
+
+def _add_redactions(page: Any, page_plan: PagePlan) -> None:
+    """Redaction annotations for every remove rectangle, created directly through MuPDF.
+
+    ``Page.add_redact_annot`` builds an appearance stream and rescans the page's annotation
+    list for every call, which costs more than the redaction itself on pages with many areas;
+    the annotations are consumed by the redaction at once, so neither is needed.
+    """
+    import pymupdf
+
+    mupdf = pymupdf.mupdf
+    pdf_page = page._pdf_page()
+    for rect in page_plan.remove_rects:
+        annot = mupdf.pdf_create_annot(pdf_page, mupdf.PDF_ANNOT_REDACT)
+        mupdf.pdf_set_annot_rect(annot, mupdf.FzRect(*rect.as_tuple()))
 
 
 def _placeholder_page(out: Any, item: OutputItem, size: tuple[float, float]) -> None:
