@@ -8,6 +8,7 @@ grouped in reading order into runs, cut at block boundaries (or merged, ``per: r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from redactor.geometry import KEEP_CLEARANCE, OFF_PAGE_MARGIN, Rect, bounding, complement, subtract_all
@@ -56,15 +57,13 @@ def page_plan(
     for rule, selection in selections:
         if rule.action == "release" and number in selection.areas:
             broad.extend(selection.areas[number])
-    withheld_boxes = [
-        doc.words[w].rect for b in page.block_ids for w in doc.blocks[b].word_ids if verdicts[w].withheld
-    ]
+    withheld_boxes = [doc.words[w].rect for b in page.block_ids for w in doc.blocks[b].word_ids if verdicts[w].withheld]
     keep.extend(subtract_all(broad, withheld_boxes, KEEP_CLEARANCE))
 
     rewritten, rewrites, marking_drawn, marking_rects = _markings(doc, ruleset, page.block_ids, verdicts, keep)
     keep = subtract_all(keep, marking_rects, KEEP_CLEARANCE)
     areas = _runs(ctx, ruleset, page.block_ids, verdicts, keep, counter)
-    areas += _image_areas(ctx, ruleset, page.image_ids, image_verdicts, counter)
+    areas = _with_images(ctx, ruleset, areas, page.image_ids, image_verdicts, counter)
     padded = [k.expanded(KEEP_CLEARANCE) for k in keep]
     span = page.mediabox.union(page.cropbox).expanded(OFF_PAGE_MARGIN)
     remove = complement(span, padded)
@@ -176,14 +175,36 @@ def _runs(
     return [_area(ctx, ruleset, g, (), verdicts, keep, counter) for g in groups]
 
 
-def _image_areas(
-    ctx: Context, ruleset: RuleSet, image_ids: tuple[int, ...], verdicts: list[Verdict], counter: list[int]
+def _with_images(
+    ctx: Context,
+    ruleset: RuleSet,
+    areas: list[WithheldArea],
+    image_ids: tuple[int, ...],
+    verdicts: list[Verdict],
+    counter: list[int],
 ) -> list[WithheldArea]:
-    return [
-        _area(ctx, ruleset, [], (i,), verdicts, [], counter, image_verdict=verdicts[i])
-        for i in image_ids
-        if verdicts[i].withheld
-    ]
+    """Withheld images join the withheld run they lie in (one placeholder); others get their own area."""
+    result = list(areas)
+    for image_id in image_ids:
+        if not verdicts[image_id].withheld:
+            continue
+        image = ctx.document.images[image_id]
+        host = next((i for i, a in enumerate(result) if a.word_ids and _touches(image.rect, a.rects)), None)
+        if host is None:
+            result.append(_area(ctx, ruleset, [], (image_id,), verdicts, [], counter, image_verdict=verdicts[image_id]))
+            continue
+        area = result[host]
+        rules = tuple(dict.fromkeys((*area.rules, verdicts[image_id].rule)))
+        result[host] = replace(
+            area, image_ids=(*area.image_ids, image_id), rects=(*area.rects, image.rect), rules=rules
+        )
+    return result
+
+
+def _touches(rect: Rect, rects: tuple[Rect, ...]) -> bool:
+    """True when ``rect`` lies within (or overlaps) the bounding box of a run's rectangles."""
+    box = bounding(rects)
+    return box is not None and rect.intersects(box.expanded(2.0))
 
 
 def _area(

@@ -51,7 +51,6 @@ def cover_data(plan: Plan) -> CoverData:
 
 def redact_page(page: Any, page_plan: PagePlan) -> None:
     """Remove everything the plan does not keep on one page, then draw its texts."""
-    import pymupdf
 
     for annot in list(page.annots() or []):
         page.delete_annot(annot)

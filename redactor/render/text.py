@@ -51,7 +51,7 @@ def _page_elements(plan: Plan, number: int) -> list[Element]:
     doc = plan.document
     page_plan = plan.pages[number - 1]
     starts = {a.word_ids[0]: a for a in page_plan.areas if a.word_ids}
-    image_areas = [a for a in page_plan.areas if a.image_ids]
+    image_areas = [a for a in page_plan.areas if a.image_ids and not a.word_ids]
     heading_level = {h.block: h.level for h in plan.outline.headings}
     inline = plan.ruleset.placeholders.inline
     out: list[Element] = []
