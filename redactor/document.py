@@ -173,7 +173,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
                         block=block_id,
                         line=line_id,
                         text=w[4],
-                        rect=Rect.of(w[:4]),
+                        rect=Rect(w[0], w[1], max(w[0], w[2]), max(w[1], w[3])),
                         start=start,
                         end=end,
                         size=size,
@@ -204,7 +204,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
             )
             page_block_ids.append(block_id)
         page_image_ids: list[int] = []
-        for info in page.get_image_info(xrefs=True):
+        for info in page.get_image_info(xrefs=True) if page.get_images() else ():
             bbox = Rect.of(info["bbox"])
             if bbox.is_empty:
                 continue

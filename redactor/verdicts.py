@@ -111,6 +111,8 @@ def assign_verdicts(
 
 
 def _mostly_inside(rect: Rect, box: Rect) -> bool:
+    if box.x0 <= rect.x0 and box.y0 <= rect.y0 and rect.x1 <= box.x1 and rect.y1 <= box.y1:
+        return True
     if rect.is_empty:
         return box.contains_point(*rect.center)
     ix = max(0.0, min(rect.x1, box.x1) - max(rect.x0, box.x0))
