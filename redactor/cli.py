@@ -199,3 +199,13 @@ def _register_subcommands() -> None:
 
 
 _register_subcommands()
+
+
+def _register_review_commands() -> None:
+    """inspect, lint, preview and audit live in their own modules (see cli_review)."""
+    from redactor.cli_review import register
+
+    register(app)
+
+
+_register_review_commands()

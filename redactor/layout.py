@@ -14,6 +14,8 @@ MAX_PLACEHOLDER_SIZE = 12.0
 COMFORTABLE_SIZE = 7.0
 #: Never smaller than this: a placeholder must stay legible.
 MIN_SIZE = 4.0
+#: Room left after a placeholder so it does not run into the next released word.
+PLACEHOLDER_MARGIN = 3.0
 PLACEHOLDER_FONT = "hebo"
 BODY_FONT = "helv"
 
@@ -34,11 +36,11 @@ def fit_placeholder(text: str, rects: list[Rect], word_size: float) -> tuple[Rec
     base = max(MIN_SIZE, min(MAX_PLACEHOLDER_SIZE, word_size or MAX_PLACEHOLDER_SIZE))
     unit = text_width(text, 1.0) or 1.0
     for rect in rects:
-        size = min(base, rect.width / unit)
+        size = min(base, (rect.width - PLACEHOLDER_MARGIN) / unit)
         if size >= min(base, COMFORTABLE_SIZE):
             return rect, round(size, 2)
     widest = max(rects, key=lambda r: r.width)
-    return widest, round(max(MIN_SIZE, min(base, widest.width / unit)), 2)
+    return widest, round(max(MIN_SIZE, min(base, (widest.width - PLACEHOLDER_MARGIN) / unit)), 2)
 
 
 def marking_size(text: str, size: float, room: float, bold: bool) -> float:

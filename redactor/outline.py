@@ -68,8 +68,8 @@ class Outline:
         return tuple(reversed(titles))
 
 
-def _is_heading_candidate(block: Block, body_size: float) -> bool:
-    if block.furniture or not block.text.strip():
+def _is_heading_candidate(block: Block, body_size: float, beside: bool) -> bool:
+    if block.furniture or not block.text.strip() or beside:
         return False
     if len(block.word_ids) > HEADING_MAX_WORDS or len(block.line_ids) > HEADING_MAX_LINES:
         return False
@@ -78,10 +78,29 @@ def _is_heading_candidate(block: Block, body_size: float) -> bool:
     return block.bold or block.size >= body_size + HEADING_SIZE_STEP
 
 
+def _blocks_with_neighbours(blocks: list[Block]) -> set[int]:
+    """Blocks sharing their row with another block of the page: table cells, not headings."""
+    by_page: dict[int, list[Block]] = {}
+    for block in blocks:
+        by_page.setdefault(block.page, []).append(block)
+    result: set[int] = set()
+    for page_blocks in by_page.values():
+        ordered = sorted(page_blocks, key=lambda b: b.rect.y0)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if b.rect.y0 >= a.rect.y1:
+                    break
+                overlap = min(a.rect.y1, b.rect.y1) - max(a.rect.y0, b.rect.y0)
+                if overlap > 0.5 * min(a.rect.height, b.rect.height):
+                    result.update((a.id, b.id))
+    return result
+
+
 def detect_headings(document: Document, declared: tuple[DeclaredHeading, ...] = ()) -> list[Heading]:
     """Headings in reading order: declared patterns first, then font-based detection."""
     content = document.content_blocks()
-    candidates = [b for b in content if _is_heading_candidate(b, document.body_size)]
+    beside = _blocks_with_neighbours(content)
+    candidates = [b for b in content if _is_heading_candidate(b, document.body_size, b.id in beside)]
     sizes = sorted({b.size for b in candidates if b.size >= document.body_size + HEADING_SIZE_STEP}, reverse=True)
     level_of_size = {size: i + 1 for i, size in enumerate(sizes)}
     bold_level = len(sizes) + 1
