@@ -306,7 +306,8 @@ def _csv(data: dict[str, Any]) -> str:
 def _html(data: dict[str, Any]) -> str:
     import jinja2
 
-    folder = Path(__file__).resolve().parents[1] / "templates"
+    from redactor.templating import TEMPLATE_DIR as folder
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True)
     return env.get_template("audit.html.j2").render(log=data)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from redactor.geometry import Rect
@@ -23,7 +22,7 @@ Progress = Callable[[int], None]
 
 #: Resolution of the page images: readable, and small enough for a 100-page file.
 DPI = 70
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+from redactor.templating import TEMPLATE_DIR  # noqa: E402
 
 
 def _png(page: Any) -> str:

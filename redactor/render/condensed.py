@@ -12,8 +12,8 @@ from pathlib import Path
 import jinja2
 
 from redactor.plan import OutputItem
+from redactor.templating import TEMPLATE_DIR  # noqa: E402
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 MARGINS = (56.0, 56.0, 56.0, 56.0)
 
 

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     import pymupdf
 
 TEMPLATE_NAME = "cover.html.j2"
-DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+from redactor.templating import TEMPLATE_DIR as DEFAULT_TEMPLATE_DIR  # noqa: E402
+
 A4 = (595.0, 842.0)
 # Page margins in PDF points (left, top, right, bottom): 1 inch at the sides, about
 # 2 cm at top and bottom, as on an office letter.
@@ -175,9 +176,7 @@ def cover_html(
     except jinja2.TemplateError as exc:
         raise CoverTemplateError(f"template error: {_sentence(str(exc))}", path=where) from None
     except Exception as exc:  # an expression in the user's template failed
-        raise CoverTemplateError(
-            f"template error: {type(exc).__name__}: {_sentence(str(exc))}", path=where
-        ) from None
+        raise CoverTemplateError(f"template error: {type(exc).__name__}: {_sentence(str(exc))}", path=where) from None
 
 
 def _sentence(text: str | None) -> str:
@@ -217,8 +216,7 @@ def render_cover_pdf(
         raise CoverLayoutError(
             f"the cover sheet does not fit on one page: it needs {needed:.0f} pt of height "
             f"and a {width:g} x {height:g} pt page leaves {where.height:.0f} pt.",
-            hint="shorten the subject or the list of codes, or use a template with "
-            "smaller type.",
+            hint="shorten the subject or the list of codes, or use a template with smaller type.",
         )
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer)
@@ -296,8 +294,13 @@ def _check_inside(page: pymupdf.Page, where: pymupdf.Rect) -> None:
 
 # Ligature characters a text layout engine may emit, and the letters they stand for.
 _LIGATURES = {
-    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
-    "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
 }
 _CMAP_SECTION = re.compile(rb"\d+\s+begin(bfrange|bfchar)\b(.*?)\bend\1\b", re.S)
 _CMAP_TOKEN = re.compile(rb"<([0-9A-Fa-f]*)>|\[|\]")
@@ -341,15 +344,18 @@ def _decompose_cmap(cmap: bytes) -> bytes | None:
     if not any(ch in _LIGATURES for text in mapping.values() for ch in text):
         return None
     entries = [
-        b"<" + src + b"> <" + "".join(_LIGATURES.get(c, c) for c in text)
-        .encode("utf-16-be").hex().upper().encode() + b">"
+        b"<"
+        + src
+        + b"> <"
+        + "".join(_LIGATURES.get(c, c) for c in text).encode("utf-16-be").hex().upper().encode()
+        + b">"
         for src, text in sorted(mapping.items(), key=lambda item: (len(item[0]), item[0]))
     ]
     body = b"".join(
         b"%d beginbfchar\n" % len(chunk) + b"\n".join(chunk) + b"\nendbfchar\n"
-        for chunk in (entries[i:i + _CMAP_CHUNK] for i in range(0, len(entries), _CMAP_CHUNK))
+        for chunk in (entries[i : i + _CMAP_CHUNK] for i in range(0, len(entries), _CMAP_CHUNK))
     )
-    return cmap[: sections[0].start()] + body + cmap[sections[-1].end():].lstrip(b"\r\n")
+    return cmap[: sections[0].start()] + body + cmap[sections[-1].end() :].lstrip(b"\r\n")
 
 
 def _read_ranges(tokens: list[bytes], mapping: dict[bytes, str]) -> None:
@@ -360,7 +366,7 @@ def _read_ranges(tokens: list[bytes], mapping: dict[bytes, str]) -> None:
         lo, hi, width = int(lo_hex, 16), int(hi_hex, 16), len(lo_hex)
         if tokens[i + 2] == b"[":
             end = tokens.index(b"]", i + 3)
-            for offset, dst in enumerate(tokens[i + 3:end]):
+            for offset, dst in enumerate(tokens[i + 3 : end]):
                 mapping[b"%0*X" % (width, lo + offset)] = _utf16(dst[1:-1])
             i = end + 1
             continue

@@ -15,8 +15,8 @@ from typing import Literal
 import jinja2
 
 from redactor.plan import OutputItem, Plan
+from redactor.templating import TEMPLATE_DIR  # noqa: E402
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 _BULLET = re.compile(r"^\s*([\u2022\u2023\u25aa\u25cf\u2013\-\*])\s+")
 
 Segment = tuple[str, bool]  # (text, is_placeholder)
