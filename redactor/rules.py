@@ -343,7 +343,9 @@ def _build(model: RuleFileModel, marked: Marked) -> RuleSet:
                 hint="give every rule its own id; the audit cites rules by id.",
             )
         seen[rm.id] = i
-        actions = [a for a in ("release", "withhold", "condense") if getattr(rm, a) is not None]
+        actions: list[Literal["release", "withhold", "condense"]] = [
+            a for a in ("release", "withhold", "condense") if getattr(rm, a) is not None
+        ]
         if len(actions) != 1:
             which = "both " + " and ".join(actions) if actions else "none of release, withhold, condense"
             raise RuleError(

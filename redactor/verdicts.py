@@ -13,7 +13,7 @@ from redactor.geometry import Rect
 from redactor.model import Document
 from redactor.outline import DeclaredHeading, build_outline
 from redactor.pageranges import PageRangeError, parse_pages
-from redactor.precedence import DEFAULT_VERDICT, FURNITURE_VERDICT, OFF_PAGE, Verdict, prevails
+from redactor.precedence import DEFAULT_VERDICT, FURNITURE_VERDICT, OFF_PAGE, Action, Verdict, prevails
 from redactor.rules import Rule, RuleSet
 from redactor.selectors import Context, Selection, image_anchors, select
 
@@ -87,7 +87,7 @@ def assign_verdicts(
     image_verdicts = [DEFAULT_VERDICT for _ in doc.images]
     interned: dict[tuple[str, str, int], Verdict] = {}
     for rule, selection in selections:
-        action = "withhold" if rule.action == "withhold" else "release"
+        action: Action = "withhold" if rule.action == "withhold" else "release"
         candidate = interned.setdefault((action, rule.id, rule.level), Verdict(action, rule.id, rule.level))
         for wid in selection.words:
             if prevails(candidate, verdicts[wid]):

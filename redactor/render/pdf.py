@@ -76,9 +76,9 @@ def _redact_and_draw(page: Any, page_plan: PagePlan) -> None:
 
     _add_redactions(page, page_plan)
     page._apply_redactions(  # one call for all areas; the public wrapper only adds overlay text
-        pymupdf.PDF_REDACT_TEXT_REMOVE,
-        pymupdf.PDF_REDACT_IMAGE_PIXELS,
-        pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
+        pymupdf.mupdf.PDF_REDACT_TEXT_REMOVE,
+        pymupdf.mupdf.PDF_REDACT_IMAGE_PIXELS,
+        pymupdf.mupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
     )
     if page_plan.drawn:
         shape = page.new_shape()
