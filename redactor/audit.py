@@ -304,11 +304,10 @@ def _csv(data: dict[str, Any]) -> str:
 
 
 def _html(data: dict[str, Any]) -> str:
-    import jinja2
 
-    from redactor.templating import TEMPLATE_DIR as folder
+    from redactor.templating import environment
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True)
+    env = environment()
     return env.get_template("audit.html.j2").render(log=data)
 
 

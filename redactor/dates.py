@@ -28,9 +28,7 @@ def _fold(word: str) -> str:
 
 # Month name (folded) -> month number, over every supported language.
 _MONTHS: dict[str, int] = {
-    _fold(name): number
-    for labels in LABELS.values()
-    for number, name in enumerate(labels.months, start=1)
+    _fold(name): number for labels in LABELS.values() for number, name in enumerate(labels.months, start=1)
 }
 
 

@@ -56,13 +56,9 @@ LABELS: dict[str, Labels] = {
         new_status="new status:",
         subject="Subject:",
         closing_partial=(
-            "Delegations will find attached the partially declassified version of the "
-            "above-mentioned document."
+            "Delegations will find attached the partially declassified version of the above-mentioned document."
         ),
-        closing_full=(
-            "Delegations will find attached the declassified version of the "
-            "above-mentioned document."
-        ),
+        closing_full=("Delegations will find attached the declassified version of the above-mentioned document."),
         new_status_public="Public",
         place_date="{place}, {date}",
         inline="NOT DECLASSIFIED",
@@ -72,8 +68,18 @@ LABELS: dict[str, Labels] = {
         tail_page="(page {page})",
         condensed_note="( following table covers pages {first} through {last} )",
         months=(
-            "January", "February", "March", "April", "May", "June",
-            "July", "August", "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ),
         date_format="{day} {month} {year}",
         first_day="1",
@@ -86,13 +92,9 @@ LABELS: dict[str, Labels] = {
         new_status="nouveau statut :",
         subject="Objet :",
         closing_partial=(
-            "Les délégations trouveront ci-joint la version partiellement déclassifiée "
-            "du document cité en objet."
+            "Les délégations trouveront ci-joint la version partiellement déclassifiée du document cité en objet."
         ),
-        closing_full=(
-            "Les délégations trouveront ci-joint la version déclassifiée du document "
-            "cité en objet."
-        ),
+        closing_full=("Les délégations trouveront ci-joint la version déclassifiée du document cité en objet."),
         new_status_public="Public",
         place_date="{place}, le {date}",
         inline="NON DÉCLASSIFIÉ",
@@ -102,8 +104,18 @@ LABELS: dict[str, Labels] = {
         tail_page="(page {page})",
         condensed_note="( le tableau suivant couvre les pages {first} à {last} )",
         months=(
-            "janvier", "février", "mars", "avril", "mai", "juin",
-            "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
         ),
         date_format="{day} {month} {year}",
         first_day="1er",

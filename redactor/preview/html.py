@@ -17,12 +17,12 @@ from typing import Any
 from redactor.geometry import Rect
 from redactor.plan import PagePlan, Plan
 from redactor.preview.pdf import LEVEL_NAMES, STAMP, item_of_page, page_rules
+from redactor.templating import environment
 
 Progress = Callable[[int], None]
 
 #: Resolution of the page images: readable, and small enough for a 100-page file.
 DPI = 70
-from redactor.templating import TEMPLATE_DIR  # noqa: E402
 
 
 def _png(page: Any) -> str:
@@ -102,7 +102,6 @@ def _extract_pages(plan: Plan, extract: Any) -> tuple[int, dict[int, list[int]]]
 
 def review_html(plan: Plan, source: str, password: str | None = None, progress: Progress | None = None) -> str:
     """The review page: summary, filter, and every source page beside its extract page."""
-    import jinja2
     import pymupdf
 
     from redactor.audit import audit_data
@@ -137,7 +136,7 @@ def review_html(plan: Plan, source: str, password: str | None = None, progress: 
         src.close()
         extract.close()
     rules = [r for r in log["by_rule"] if r["released_words"] + r["withheld_words"] + r["entries"] > 0]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
+    env = environment()
     return env.get_template("preview.html.j2").render(
         stamp=STAMP, log=log, pages=pages, cover=cover, rules=rules, plan=plan
     )

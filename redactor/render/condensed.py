@@ -9,17 +9,15 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import jinja2
-
 from redactor.plan import OutputItem
-from redactor.templating import TEMPLATE_DIR  # noqa: E402
+from redactor.templating import TEMPLATE_DIR, environment
 
 MARGINS = (56.0, 56.0, 56.0, 56.0)
 
 
 def condensed_html(item: OutputItem, template_dir: Path = TEMPLATE_DIR) -> str:
     """The HTML of a condensed range, from ``condensed.html.j2``."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dir), autoescape=True)
+    env = environment(template_dir)
     return env.get_template("condensed.html.j2").render(item=item)
 
 

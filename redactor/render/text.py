@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import jinja2
-
 from redactor.plan import OutputItem, Plan
-from redactor.templating import TEMPLATE_DIR  # noqa: E402
+from redactor.templating import TEMPLATE_DIR, environment
 
 _BULLET = re.compile(r"^\s*([\u2022\u2023\u25aa\u25cf\u2013\-\*])\s+")
 
@@ -144,7 +142,7 @@ def render_markdown(plan: Plan) -> str:
 
 def render_html(plan: Plan, template_dir: Path = TEMPLATE_DIR) -> str:
     """The released text as one HTML page (template ``extract.html.j2``)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dir), autoescape=True)
+    env = environment(template_dir)
     from redactor.render.cover import new_number
 
     title = new_number(plan.ruleset.document.number, plan.ruleset.release.extract)
