@@ -26,6 +26,9 @@ FURNITURE_REPEAT_SHARE = 0.5
 ROW_TOLERANCE = 2.0
 #: Lines of one MuPDF block this far apart horizontally, sharing no extent, are table cells.
 COLUMN_GAP = 12.0
+#: Glyphs that mark list items, and how far the item's text may start after one.
+BULLETS = frozenset("\u2022\u2023\u25aa\u25cf\u25e6\u2043\u2013-*\uf0b7")
+BULLET_GAP = 36.0
 #: Hyphens that join a word split across a line break.
 _HYPHENS = ("-", "\u00ad", "\u2010")
 _DIGITS = re.compile(r"\d+")
@@ -142,15 +145,14 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
             key=lambda i: (round(raw_blocks[i]["bbox"][1] / ROW_TOLERANCE), raw_blocks[i]["bbox"][0]),
         )
         page_block_ids: list[int] = []
-        units = [(bno, cell) for bno in order for cell in _cells(raw_blocks[bno], by_line, bno)]
-        for bno, cell in units:
-            raw = raw_blocks[bno]
+        cells = [[(bno, lno) for lno in cell] for bno in order for cell in _cells(raw_blocks[bno], by_line, bno)]
+        for cell in _join_bullets(cells, by_line):
             block_id = len(blocks)
             block_word_texts: list[tuple[str, int]] = []
             pending: list[tuple[tuple[Any, ...], int, float, bool, bool]] = []
             line_ids: list[int] = []
-            for lno in cell:
-                raw_line = raw["lines"][lno]
+            for bno, lno in cell:
+                raw_line = raw_blocks[bno]["lines"][lno]
                 lwords = sorted(by_line.get((bno, lno), []), key=lambda w: w[7])
                 if not lwords:
                     continue
@@ -283,6 +285,31 @@ def _cells(raw: dict[str, Any], by_line: dict[tuple[int, int], list[tuple[Any, .
             cells.append([lno])
             right = x1
     return [sorted(cell) for cell in cells]
+
+
+def _join_bullets(
+    cells: list[list[tuple[int, int]]], by_line: dict[tuple[int, int], list[tuple[Any, ...]]]
+) -> list[list[tuple[int, int]]]:
+    """A lone bullet glyph joins the text beside it: MuPDF makes the glyph a block of its own.
+
+    Otherwise a list item would be two blocks, and a withheld item two placeholders.
+    """
+
+    def words(cell: list[tuple[int, int]]) -> list[tuple[Any, ...]]:
+        return [w for key in cell for w in by_line.get(key, [])]
+
+    result: list[list[tuple[int, int]]] = []
+    for cell in cells:
+        previous = words(result[-1]) if result else []
+        current = words(cell)
+        if previous and current and len(previous) == 1 and previous[0][4] in BULLETS:
+            bullet = previous[0]
+            beside = [w for w in current if w[1] < bullet[3] and bullet[1] < w[3]]
+            if beside and 0 <= min(w[0] for w in beside) - bullet[2] <= BULLET_GAP:
+                result[-1] = result[-1] + cell
+                continue
+        result.append(cell)
+    return result
 
 
 def _bbox(rects: list[Rect]) -> tuple[float, float, float, float]:

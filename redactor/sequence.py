@@ -61,7 +61,11 @@ def output_sequence(plan: Plan, condensed: list[tuple[int, int, Rule]]) -> list[
 
 
 def _condensed_rows(plan: Plan, first: int, last: int) -> tuple[CondensedRow, ...]:
-    """Released cells of a page range, row by row; withheld rows fold into one placeholder row."""
+    """Released cells of a page range, row by row; withheld rows fold into one placeholder row.
+
+    Withheld rows before the first released row (a withheld header row) leave no placeholder:
+    the note before the range already says which pages it covers.
+    """
     doc = plan.document
     heading_level = {h.block: h.level for h in plan.outline.headings}
     inline = plan.ruleset.placeholders.inline
@@ -80,7 +84,7 @@ def _condensed_rows(plan: Plan, first: int, last: int) -> tuple[CondensedRow, ..
         for group in groups:
             cells = [_cell_text(plan, b, inline) for b in sorted(group, key=lambda b: doc.blocks[b].rect.x0)]
             if all(c == inline for c in cells):
-                if not (rows and rows[-1].placeholder):
+                if rows and not rows[-1].placeholder:
                     rows.append(CondensedRow((inline,), True, None))
                 continue
             level = heading_level.get(group[0]) if len(group) == 1 else None

@@ -31,9 +31,20 @@ from redactor.render.cover import (
 )
 
 CODES = (
-    "JAI 778", "COSI 107", "ENFOPOL 361", "CRIMORG 130", "ENFOCUSTOM 116", "CORDROGUE 82",
-    "PESC 1363", "RELEX 1021", "COAFR 351", "COWEB 179", "TRANS 387", "UD 271",
-    "FRONT 158", "GENVAL 83",
+    "JAI 778",
+    "COSI 107",
+    "ENFOPOL 361",
+    "CRIMORG 130",
+    "ENFOCUSTOM 116",
+    "CORDROGUE 82",
+    "PESC 1363",
+    "RELEX 1021",
+    "COAFR 351",
+    "COWEB 179",
+    "TRANS 387",
+    "UD 271",
+    "FRONT 158",
+    "GENVAL 83",
 )
 
 # The first page of the seed extract (16014/12 ADD 1 REV 2 EXT 1).
@@ -52,10 +63,20 @@ SEED = CoverData(
 )
 
 BASE14 = {
-    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic",
-    "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
-    "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
-    "Symbol", "ZapfDingbats",
+    "Times-Roman",
+    "Times-Bold",
+    "Times-Italic",
+    "Times-BoldItalic",
+    "Helvetica",
+    "Helvetica-Bold",
+    "Helvetica-Oblique",
+    "Helvetica-BoldOblique",
+    "Courier",
+    "Courier-Bold",
+    "Courier-Oblique",
+    "Courier-BoldOblique",
+    "Symbol",
+    "ZapfDingbats",
 }
 
 
@@ -97,8 +118,7 @@ def test_cover_text_holds_every_field_in_the_seed_order(seed_pdf: bytes) -> None
             "Public",
             "Subject:",
             "EU Policy Cycle: Implementation Monitoring",
-            "Delegations will find attached the partially declassified version of the "
-            "above-mentioned document.",
+            "Delegations will find attached the partially declassified version of the above-mentioned document.",
         ],
     )
 
@@ -127,9 +147,7 @@ def _fonts(resources: pikepdf.Object, seen: set[tuple[int, int]]) -> list[pikepd
 
 def _embedded(font: pikepdf.Object) -> bool:
     descriptor = font.get("/FontDescriptor")
-    return descriptor is not None and any(
-        key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
-    )
+    return descriptor is not None and any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
 def test_fonts_are_embedded_or_base14(seed_pdf: bytes) -> None:
@@ -161,9 +179,7 @@ def test_same_data_gives_the_same_bytes_in_another_process(seed_pdf: bytes) -> N
         "sys.stdout.buffer.write(render_cover_pdf(t.SEED))\n"
     )
     root = Path(__file__).resolve().parents[1]
-    out = subprocess.run(
-        [sys.executable, "-c", script], cwd=root, capture_output=True, check=True
-    ).stdout
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, check=True).stdout
     assert out == seed_pdf
 
 
@@ -223,9 +239,7 @@ def test_full_declassification_title_and_closing() -> None:
 
 
 def test_french_cover() -> None:
-    data = dataclasses.replace(
-        SEED, issuer="CONSEIL DE L'UNION EUROPÉENNE", place="Bruxelles", language="fr"
-    )
+    data = dataclasses.replace(SEED, issuer="CONSEIL DE L'UNION EUROPÉENNE", place="Bruxelles", language="fr")
     assert_in_order(
         text_of(render_cover_pdf(data)),
         [
@@ -238,8 +252,7 @@ def test_french_cover() -> None:
             "23 novembre 2012",
             "nouveau statut :",
             "Objet :",
-            "Les délégations trouveront ci-joint la version partiellement déclassifiée "
-            "du document cité en objet.",
+            "Les délégations trouveront ci-joint la version partiellement déclassifiée du document cité en objet.",
         ],
     )
 
@@ -261,7 +274,7 @@ def test_french_full_title() -> None:
 )
 def test_dated_is_printed_long_or_as_given(dated: str | datetime.date, printed: str) -> None:
     html = cover_html(dataclasses.replace(SEED, dated=dated))
-    assert f"<td class=\"value\">{printed}</td>" in html
+    assert f'<td class="value">{printed}</td>' in html
 
 
 def test_iso_dated_reaches_the_pdf_in_long_form() -> None:
@@ -316,7 +329,6 @@ def test_template_with_syntax_error_names_the_line(tmp_path: Path) -> None:
     (tmp_path / "cover.html.j2").write_text("<p>\n{% if %}</p>", encoding="utf-8")
     with pytest.raises(CoverTemplateError, match=r"cover\.html\.j2:2:"):
         render_cover_pdf(SEED, template_dir=tmp_path)
-
 
 
 def test_template_expression_error_is_a_template_error(tmp_path: Path) -> None:
@@ -396,10 +408,7 @@ def test_english_placeholder_defaults_match_the_design() -> None:
     assert en.pages.format(first=23, last=36) == "Pages 23 through 36: NOT DECLASSIFIED"
     assert en.tail == "NOT DECLASSIFIED FROM THIS POINT UNTIL THE END OF THE DOCUMENT"
     assert en.tail_page.format(page=107) == "(page 107)"
-    assert (
-        en.condensed_note.format(first=17, last=22)
-        == "( following table covers pages 17 through 22 )"
-    )
+    assert en.condensed_note.format(first=17, last=22) == "( following table covers pages 17 through 22 )"
 
 
 def test_french_placeholder_defaults() -> None:

@@ -126,18 +126,38 @@ def _md(segments: tuple[Segment, ...]) -> str:
 def render_markdown(plan: Plan) -> str:
     """The released text as Markdown, in the manner of a published partial declassification."""
     lines: list[str] = []
-    for el in elements(plan):
+    table: list[Element] = []
+    for el in [*elements(plan), None]:
+        if el is not None and el.kind == "row":
+            table.append(el)
+            continue
+        if table:
+            lines.extend(_md_table(table))
+            lines.append("")
+            table = []
+        if el is None:
+            break
         if el.kind == "heading":
             lines.append("#" * min(6, el.level + 1) + " " + _md(el.segments))
         elif el.kind == "item":
             lines.append("- " + _md(el.segments))
-        elif el.kind == "row":
-            lines.append("| " + " | ".join(_md(c).replace("|", "\\|") for c in el.cells) + " |")
-            continue
         else:
             lines.append(_md(el.segments))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_table(rows: list[Element]) -> list[str]:
+    """A GitHub-flavoured table: the rows padded to one width, a separator after the first."""
+    width = max(2, *(len(r.cells) for r in rows))
+    out: list[str] = []
+    for i, row in enumerate(rows):
+        cells = [_md(c).replace("|", "\\|") for c in row.cells]
+        cells += [""] * (width - len(cells))
+        out.append("| " + " | ".join(cells) + " |")
+        if i == 0:
+            out.append("|" + "---|" * width)
+    return out
 
 
 def render_html(plan: Plan, template_dir: Path = TEMPLATE_DIR) -> str:
