@@ -9,10 +9,11 @@ plan and decide nothing themselves.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from redactor.model import Document
 from redactor.outline import DeclaredHeading, build_outline
 from redactor.pageplan import page_plan
-from redactor.pageranges import PageRangeError, parse_pages
 from redactor.planmodel import (
     CondensedRow,
     DrawnText,
@@ -47,44 +48,24 @@ def decide(document: Document, ruleset: RuleSet) -> Plan:
         page_plans.append(plan_page)
         rewrites.update(page_rewrites)
     partial = Plan(
-        document,
-        ruleset,
-        outline,
-        tuple(verdicts),
-        tuple(image_verdicts),
-        tuple(page_plans),
-        (),
-        (),
-        rewrites,
-        frozenset(collateral),
-        hits,
+        document=document,
+        ruleset=ruleset,
+        outline=outline,
+        verdicts=tuple(verdicts),
+        image_verdicts=tuple(image_verdicts),
+        pages=tuple(page_plans),
+        sequence=(),
+        released_headings=(),
+        rewrites=rewrites,
+        collateral=frozenset(collateral),
+        rule_hits=hits,
     )
-    sequence = output_sequence(partial, condensed)
-    headings = released_headings(partial)
-    return Plan(
-        document,
-        ruleset,
-        outline,
-        tuple(verdicts),
-        tuple(image_verdicts),
-        tuple(page_plans),
-        tuple(sequence),
-        tuple(headings),
-        rewrites,
-        frozenset(collateral),
-        hits,
+    # The sequence and the outline are read off the page plans, so they come second.
+    return replace(
+        partial,
+        sequence=tuple(output_sequence(partial, condensed)),
+        released_headings=tuple(released_headings(partial)),
     )
-
-
-def check_rule_pages(ruleset: RuleSet, page_count: int) -> None:
-    """Raise a RuleError for any page number beyond the document (used by lint)."""
-    for rule in ruleset.rules:
-        if rule.selector.pages is None:
-            continue
-        try:
-            parse_pages(rule.selector.pages, page_count)
-        except PageRangeError as exc:
-            raise ruleset.error(f"rule '{rule.id}': {exc}.", rule, "pages") from None
 
 
 __all__ = [
@@ -95,7 +76,6 @@ __all__ = [
     "PagePlan",
     "Plan",
     "WithheldArea",
-    "check_rule_pages",
     "decide",
     "select_rules",
 ]

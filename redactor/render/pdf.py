@@ -30,23 +30,10 @@ PLACEHOLDER_PAGE_SIZE = 12.0
 
 
 def cover_data(plan: Plan) -> CoverData:
-    """The cover sheet's fields, from the rule file's identity and the plan's outcome."""
-    doc = plan.ruleset.document
-    rel = plan.ruleset.release
-    return CoverData(
-        issuer=rel.issuer,
-        place=rel.place,
-        release_date=rel.date,
-        original_number=doc.number,
-        extract=rel.extract,
-        codes=doc.codes,
-        classification=doc.classification,
-        dated=doc.dated,
-        new_status=rel.new_status,
-        subject=doc.subject,
-        partial=plan.withholds_anything,
-        language=rel.language,
-    )
+    """The cover sheet's fields: the rule file's identity and the plan's outcome (partial or full)."""
+    from redactor.covers import cover_data_from_rules
+
+    return cover_data_from_rules(plan.ruleset, partial=plan.withholds_anything)
 
 
 def redact_page(page: Any, page_plan: PagePlan) -> None:
