@@ -30,6 +30,8 @@ from redactor.render.cover import new_number
 
 #: Withheld words shorter than this are too common to count as a leak on their own.
 MIN_WORD_LENGTH = 6
+#: The human report lists this many warnings; --json lists them all.
+MAX_WARNINGS_SHOWN = 20
 #: Length of the withheld word sequences that are searched for.
 SEQUENCE_LENGTH = 3
 
@@ -92,8 +94,11 @@ class VerifyReport:
         if not self.findings:
             return "verify: clean — no withheld text, structure or image found in the extract."
         lines = [f"verify: {len(self.leaks)} leak(s), {len(self.warnings)} warning(s)"]
-        for f in self.findings:
+        shown = self.leaks + self.warnings[:MAX_WARNINGS_SHOWN]
+        for f in shown:
             lines.append(f"  {f.severity.upper():8} {f.kind:10} {f.where}: {f.detail}")
+        if len(self.warnings) > MAX_WARNINGS_SHOWN:
+            lines.append(f"  ... and {len(self.warnings) - MAX_WARNINGS_SHOWN} more warning(s); --json lists them all")
         return "\n".join(lines)
 
     def json(self) -> str:
@@ -201,8 +206,17 @@ def _withheld_needles(plan: Plan, public: set[str]) -> tuple[set[tuple[str, ...]
     released_grams: set[tuple[str, ...]] = set()
     for text in _public_texts(plan):
         released_grams.update(_grams(tokens(text)))
-    for block in plan.document.blocks:
-        toks = [t for w in block.word_ids if not plan.verdicts[w].withheld for t in tokens(plan.document.words[w].text)]
+    # Released words run together across blocks in a page's text (table rows read cell after
+    # cell), so the released sequences are taken page by page in reading order.
+    doc = plan.document
+    for page in doc.pages:
+        toks = [
+            t
+            for b in page.block_ids
+            for w in doc.blocks[b].word_ids
+            if not plan.verdicts[w].withheld
+            for t in tokens(doc.words[w].text)
+        ]
         released_grams.update(_grams(toks))
     grams: set[tuple[str, ...]] = set()
     words: set[str] = set()

@@ -142,3 +142,18 @@ def test_single_page_with_marking_header_verifies_clean(tmp_path: Path) -> None:
     result = runner.invoke(app, ["apply", str(tmp_path / "one.pdf"), str(rules), "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output
     assert "RESTREINT" not in pages_text(out)[1]
+
+
+def test_released_words_across_cells_are_not_a_leak(tmp_path: Path) -> None:
+    """A withheld phrase that released cells happen to spell side by side is not a leak."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Released cell ends with alpha beta", fontsize=11)
+    page.insert_text((320, 100), "gamma opens the next released cell", fontsize=11)
+    page.insert_text((72, 200), "Withheld words alpha beta gamma stay out.", fontsize=11)
+    doc.save(tmp_path / "cells.pdf")
+    rules = write_rules(tmp_path, "- {id: r, release: {block: 'released cell'}, ignore_case: true}")
+    out = tmp_path / "out.pdf"
+    result = runner.invoke(app, ["apply", str(tmp_path / "cells.pdf"), str(rules), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "stay out" not in text_of(out)
