@@ -95,6 +95,20 @@ def _add_redactions(page: Any, page_plan: PagePlan) -> None:
         mupdf.pdf_set_annot_rect(annot, mupdf.FzRect(*rect.as_tuple()))
 
 
+def _redacted_copy(src: Any, page_plan: PagePlan) -> Any:
+    """The page, alone in a new document, with the plan's removal done.
+
+    Working in a one-page document keeps every page lookup MuPDF makes while redacting
+    and drawing constant-time; on the source itself each costs a walk of its page tree.
+    """
+    import pymupdf
+
+    single = pymupdf.open()
+    single.insert_pdf(src, from_page=page_plan.number - 1, to_page=page_plan.number - 1, links=0, annots=0, widgets=0)
+    redact_page(single[0], page_plan)
+    return single
+
+
 def _placeholder_page(out: Any, item: OutputItem, size: tuple[float, float]) -> None:
     import pymupdf
 
@@ -122,10 +136,8 @@ def render_extract(
         output_page_of: dict[int, int] = {}
         for item in plan.sequence:
             if item.kind == "page":
-                page_plan = plan.pages[item.first - 1]
-                redact_page(src[item.first - 1], page_plan)
                 output_page_of[item.first] = out.page_count
-                out.insert_pdf(src, from_page=item.first - 1, to_page=item.first - 1, links=0, annots=0, widgets=0)
+                out.insert_pdf(_redacted_copy(src, plan.pages[item.first - 1]), links=0, annots=0, widgets=0)
             elif item.kind == "withheld_pages":
                 _placeholder_page(out, item, _size(src, item.first))
             else:
@@ -174,4 +186,4 @@ def _file_id(plan: Plan) -> str:
 def _save(out: Any, file_id: str) -> bytes:
     """Whole, compressed, garbage-collected, with the given identifier."""
     out.xref_set_key(-1, "ID", f"[<{file_id}><{file_id}>]")
-    return out.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True)
+    return out.tobytes(garbage=4, deflate=True, no_new_id=True)
