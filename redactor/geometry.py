@@ -102,10 +102,16 @@ def subtract(rect: Rect, hole: Rect, clearance: float = 0.0) -> list[Rect]:
 
 
 def subtract_all(rects: Iterable[Rect], holes: Iterable[Rect], clearance: float = 0.0) -> list[Rect]:
-    """Every rectangle minus every hole."""
-    result = list(rects)
-    for hole in holes:
-        result = [piece for r in result for piece in subtract(r, hole, clearance)]
+    """Every rectangle minus every hole (each hole grown by ``clearance``)."""
+    grown = [h.expanded(clearance) for h in holes]
+    result: list[Rect] = []
+    for rect in rects:
+        pieces = [rect]
+        for h in grown:
+            if not (rect.x0 < h.x1 and h.x0 < rect.x1 and rect.y0 < h.y1 and h.y0 < rect.y1):
+                continue  # the common case, kept cheap: this hole misses the whole rectangle
+            pieces = [piece for p in pieces for piece in subtract(p, h)]
+        result.extend(pieces)
     return result
 
 

@@ -62,9 +62,9 @@ def page_plan(
 
     rewritten, rewrites, marking_drawn, marking_rects = _markings(doc, ruleset, page.block_ids, verdicts, keep)
     keep = subtract_all(keep, marking_rects, KEEP_CLEARANCE)
-    areas = _runs(ctx, ruleset, page.block_ids, verdicts, keep, counter)
-    areas = _with_images(ctx, ruleset, areas, page.image_ids, image_verdicts, counter)
     padded = [k.expanded(KEEP_CLEARANCE) for k in keep]
+    areas = _runs(ctx, ruleset, page.block_ids, verdicts, padded, counter)
+    areas = _with_images(ctx, ruleset, areas, page.image_ids, image_verdicts, counter)
     span = page.mediabox.union(page.cropbox).expanded(OFF_PAGE_MARGIN)
     remove = complement(span, padded)
     drawn = tuple(a.placeholder for a in areas if a.placeholder is not None) + tuple(marking_drawn)
@@ -281,12 +281,15 @@ def _area(
 
 
 def _stack(line_rects: list[Rect], keep: list[Rect]) -> list[Rect]:
-    """Merge vertically stacked line rectangles where the union covers nothing released."""
+    """Merge vertically stacked line rectangles where the union covers nothing released.
+
+    ``keep`` holds the released boxes already grown by KEEP_CLEARANCE.
+    """
     merged: list[Rect] = []
     for r in line_rects:
         if merged:
             candidate = merged[-1].union(r)
-            if not any(candidate.intersects(k.expanded(KEEP_CLEARANCE)) for k in keep):
+            if not any(candidate.intersects(k) for k in keep):
                 merged[-1] = candidate
                 continue
         merged.append(r)
