@@ -11,7 +11,6 @@ selection and decision (``select_rules``, ``decide``); lint never re-implements 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import re
 from collections import Counter
@@ -23,6 +22,7 @@ from redactor.errors import ExitCode, RuleError
 from redactor.model import Document
 from redactor.pageranges import PageRangeError, parse_pages
 from redactor.rules import Rule, RuleSet, parse_rules
+from redactor.verdicts import closest_candidates
 from redactor.yamlmarks import KEY
 
 Severity = Literal["error", "warning"]
@@ -151,14 +151,9 @@ def _bad_pages(ruleset: RuleSet, page_count: int) -> list[Finding]:
 
 
 def _closest(rule: Rule, headings: list[str], blocks: list[str]) -> str:
-    sel = rule.selector
-    pattern = next((p for p in (sel.section, sel.block, sel.from_, sel.text, sel.within) if p is not None), None)
-    if pattern is None:
+    if not any(getattr(rule.selector, k) is not None for k in ("section", "block", "from_", "text", "within")):
         return "check the page range: pages holding only furniture have no content to select."
-    candidates = headings if (sel.section is not None or sel.within is not None) else blocks
-    needle = pattern.pattern.strip("^$")
-    ranked = sorted(candidates, key=lambda c: -difflib.SequenceMatcher(None, needle, c[: len(needle) + 20]).ratio())
-    closest = "; ".join(f"'{c}'" for c in ranked[:CLOSEST])
+    closest = "; ".join(f"'{c}'" for c in closest_candidates(rule, headings, blocks, CLOSEST))
     return (f"closest: {closest}. " if closest else "") + "Add optional: true if it may legitimately match nothing."
 
 

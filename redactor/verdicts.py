@@ -55,19 +55,24 @@ def select_all(ctx: Context, ruleset: RuleSet) -> list[tuple[Rule, Selection]]:
     return result
 
 
+def closest_candidates(rule: Rule, headings: list[str], blocks: list[str], count: int = 3) -> list[str]:
+    """The headings (for section rules) or block texts most like the rule's pattern: a typo's fix."""
+    sel = rule.selector
+    pattern = next((p for p in (sel.section, sel.block, sel.from_, sel.text, sel.within) if p is not None), None)
+    if pattern is None:
+        return []
+    candidates = headings if (sel.section is not None or sel.within is not None) else blocks
+    needle = pattern.pattern.strip("^$")
+    ranked = sorted(candidates, key=lambda c: -difflib.SequenceMatcher(None, needle, c[: len(needle) + 20]).ratio())
+    return ranked[:count]
+
+
 def _no_match(ctx: Context, ruleset: RuleSet, rule: Rule) -> NoMatchError:
     sel = rule.selector
     pattern = next((p for p in (sel.section, sel.block, sel.from_, sel.text, sel.within) if p is not None), None)
-    candidates: list[str] = []
-    if sel.section is not None or sel.within is not None:
-        candidates = [h.text for h in ctx.outline.headings]
-    else:
-        candidates = [b.text[:80] for b in ctx.document.content_blocks()]
-    close: list[str] = []
-    if pattern is not None:
-        needle = pattern.pattern.strip("^$")
-        scored = sorted(candidates, key=lambda c: -difflib.SequenceMatcher(None, needle, c[: len(needle) + 20]).ratio())
-        close = scored[:3]
+    close = closest_candidates(
+        rule, [h.text for h in ctx.outline.headings], [b.text[:80] for b in ctx.document.content_blocks()]
+    )
     textless = [p.number for p in ctx.document.pages if not p.has_text_layer and p.image_ids]
     hint = "closest: " + "; ".join(f"'{c}'" for c in close) + "." if close else "check the selector."
     if textless and pattern is not None:
