@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
+from array import array
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -126,6 +128,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
     pages: list[Page] = []
     blocks: list[Block] = []
     lines: list[Line] = []
+    coords: array[float] = array("d")  # four per word, see model.Word
     words: list[Word] = []
     images: list[Image] = []
     raw_lines: list[tuple[int, int, str, float, float]] = []  # line id, page, shape, y, h
@@ -168,22 +171,23 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
             text, offsets = _block_text(block_word_texts)
             first_word = len(words)
             for (w, line_id, size, bold, italic), (start, end) in zip(pending, offsets, strict=True):
+                coords.extend((w[0], w[1], max(w[0], w[2]), max(w[1], w[3])))
                 words.append(
                     Word(
                         id=len(words),
                         page=number,
                         block=block_id,
                         line=line_id,
-                        text=w[4],
-                        rect=Rect(w[0], w[1], max(w[0], w[2]), max(w[1], w[3])),
+                        text=sys.intern(w[4]),  # repeated words share one string
                         start=start,
                         end=end,
                         size=size,
                         bold=bold,
                         italic=italic,
+                        coords=coords,
                     )
                 )
-            block_words = tuple(range(first_word, len(words)))
+            block_words = tuple(w.id for w in words[first_word:])  # the Words' own int objects
             for line_id in line_ids:
                 ids = tuple(wid for wid in block_words if words[wid].line == line_id)
                 rect = Rect.of(_bbox([words[i].rect for i in ids]))
