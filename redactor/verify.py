@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -135,14 +136,16 @@ def _decode_hex(text: str) -> str:
     return data.decode("latin-1")
 
 
-def file_texts(doc: Any) -> list[tuple[str, str]]:
-    """(where, text) for every page's text and every object and decompressed stream."""
+def file_texts(doc: Any) -> Iterator[tuple[str, str]]:
+    """(where, text) for every page's text and every object and decompressed stream.
+
+    A generator: a large extract is read one piece at a time, never held as text whole.
+    """
     import pymupdf
 
-    texts: list[tuple[str, str]] = []
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES
     for page in doc:
-        texts.append((f"page {page.number + 1} text", page.get_text("text", flags=flags)))
+        yield (f"page {page.number + 1} text", page.get_text("text", flags=flags))
     for xref in range(1, doc.xref_length()):
         try:
             obj = doc.xref_object(xref, compressed=True)
@@ -150,7 +153,7 @@ def file_texts(doc: Any) -> list[tuple[str, str]]:
             continue
         strings = [_decode_literal(m.group()) for m in _LITERAL.finditer(obj.encode("latin-1", "replace"))]
         strings += [_decode_hex(m.group(1)) for m in _HEX.finditer(obj)]
-        texts.append((f"object {xref}", obj + "\n" + "\n".join(strings)))
+        yield (f"object {xref}", obj + "\n" + "\n".join(strings))
         if doc.xref_is_stream(xref):
             try:
                 data = doc.xref_stream(xref) or b""
@@ -161,12 +164,12 @@ def file_texts(doc: Any) -> list[tuple[str, str]]:
                 for arr in _TJ_ARRAY.finditer(data)
             ]
             literals = [_decode_literal(s.group()) for s in _LITERAL.finditer(data)]
-            texts.append((f"object {xref} stream", data.decode("latin-1") + "\n" + "\n".join(joined + literals)))
-    return texts
+            yield (f"object {xref} stream", data.decode("latin-1") + "\n" + "\n".join(joined + literals))
 
 
-def _grams(toks: list[str]) -> set[tuple[str, ...]]:
-    return set(zip(*(toks[i:] for i in range(SEQUENCE_LENGTH)), strict=False))
+def _grams(toks: list[str]) -> set[int]:
+    """The word sequences of ``toks``, as hashes: millions of them are held for a large document."""
+    return {hash(g) for g in zip(*(toks[i:] for i in range(SEQUENCE_LENGTH)), strict=False)}
 
 
 def _public_texts(plan: Plan) -> list[str]:
@@ -202,8 +205,8 @@ def _public_tokens(plan: Plan) -> set[str]:
     return words
 
 
-def _withheld_needles(plan: Plan, public: set[str]) -> tuple[set[tuple[str, ...]], set[str]]:
-    released_grams: set[tuple[str, ...]] = set()
+def _withheld_needles(plan: Plan, public: set[str]) -> tuple[set[int], set[str]]:
+    released_grams: set[int] = set()
     for text in _public_texts(plan):
         released_grams.update(_grams(tokens(text)))
     # Released words run together across blocks in a page's text (table rows read cell after
@@ -218,7 +221,7 @@ def _withheld_needles(plan: Plan, public: set[str]) -> tuple[set[tuple[str, ...]
             for t in tokens(doc.words[w].text)
         ]
         released_grams.update(_grams(toks))
-    grams: set[tuple[str, ...]] = set()
+    grams: set[int] = set()
     words: set[str] = set()
     for wid_run in _withheld_word_runs(plan):
         toks = [t for w in wid_run for t in tokens(plan.document.words[w].text)]
