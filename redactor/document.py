@@ -152,7 +152,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
         for cell in _join_bullets(cells, by_line):
             block_id = len(blocks)
             block_word_texts: list[tuple[str, int]] = []
-            pending: list[tuple[tuple[Any, ...], int, float, bool, bool]] = []
+            pending: list[tuple[tuple[Any, ...], int, float, bool]] = []
             line_ids: list[int] = []
             for bno, lno in cell:
                 raw_line = raw_blocks[bno]["lines"][lno]
@@ -163,14 +163,14 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
                 line_ids.append(line_id)
                 spans = raw_line["spans"]
                 for w in lwords:
-                    size, bold, italic = _font_of(w, spans)
-                    pending.append((w, line_id, size, bold, italic))
+                    size, bold = _font_of(w, spans)
+                    pending.append((w, line_id, size, bold))
                     block_word_texts.append((w[4], line_id))
             if not pending:
                 continue
             text, offsets = _block_text(block_word_texts)
             first_word = len(words)
-            for (w, line_id, size, bold, italic), (start, end) in zip(pending, offsets, strict=True):
+            for (w, line_id, size, bold), (start, end) in zip(pending, offsets, strict=True):
                 coords.extend((w[0], w[1], max(w[0], w[2]), max(w[1], w[3])))
                 words.append(
                     Word(
@@ -183,7 +183,6 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
                         end=end,
                         size=size,
                         bold=bold,
-                        italic=italic,
                         coords=coords,
                     )
                 )
@@ -325,8 +324,8 @@ def _bbox(rects: list[Rect]) -> tuple[float, float, float, float]:
     )
 
 
-def _font_of(word: tuple[Any, ...], spans: list[dict[str, Any]]) -> tuple[float, bool, bool]:
-    """Size, bold and italic of the span under the word's horizontal centre."""
+def _font_of(word: tuple[Any, ...], spans: list[dict[str, Any]]) -> tuple[float, bool]:
+    """Size and weight of the span under the word's horizontal centre."""
     cx = (word[0] + word[2]) / 2
     chosen = spans[0]
     for span in spans:
@@ -337,8 +336,7 @@ def _font_of(word: tuple[Any, ...], spans: list[dict[str, Any]]) -> tuple[float,
     font = chosen.get("font", "")
     flags = chosen.get("flags", 0)
     bold = bool(flags & 16) or "bold" in font.lower() or font.lower().endswith(("-bd", ",bold"))
-    italic = bool(flags & 2) or "italic" in font.lower() or "oblique" in font.lower()
-    return float(chosen.get("size", 0.0)), bold, italic
+    return float(chosen.get("size", 0.0)), bold
 
 
 def _furniture_lines(raw_lines: list[tuple[int, int, str, float, float]], page_count: int) -> set[int]:

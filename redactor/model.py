@@ -31,7 +31,6 @@ class Word:
     end: int  # end offset (exclusive); excludes a line-break hyphen
     size: float  # font size in points
     bold: bool
-    italic: bool
     coords: array[float] = field(compare=False, repr=False)
 
     @property

@@ -206,12 +206,22 @@ def _public_tokens(plan: Plan) -> set[str]:
 
 
 def _withheld_needles(plan: Plan, public: set[str]) -> tuple[set[int], set[str]]:
-    released_grams: set[int] = set()
+    """Withheld word sequences the released text does not also hold, and rare withheld words.
+
+    The released sequences are struck out page by page rather than collected first, so a
+    large document never holds both sets whole.
+    """
+    grams: set[int] = set()
+    words: set[str] = set()
+    doc = plan.document
+    for wid_run in _withheld_word_runs(plan):
+        toks = [t for w in wid_run for t in tokens(doc.words[w].text)]
+        grams.update(_grams(toks))
+        words.update(t for t in toks if len(t) >= MIN_WORD_LENGTH and t not in public and not t.isdigit())
     for text in _public_texts(plan):
-        released_grams.update(_grams(tokens(text)))
+        grams.difference_update(_grams(tokens(text)))
     # Released words run together across blocks in a page's text (table rows read cell after
     # cell), so the released sequences are taken page by page in reading order.
-    doc = plan.document
     for page in doc.pages:
         toks = [
             t
@@ -220,30 +230,22 @@ def _withheld_needles(plan: Plan, public: set[str]) -> tuple[set[int], set[str]]
             if not plan.verdicts[w].withheld
             for t in tokens(doc.words[w].text)
         ]
-        released_grams.update(_grams(toks))
-    grams: set[int] = set()
-    words: set[str] = set()
-    for wid_run in _withheld_word_runs(plan):
-        toks = [t for w in wid_run for t in tokens(plan.document.words[w].text)]
-        grams.update(_grams(toks) - released_grams)
-        words.update(t for t in toks if len(t) >= MIN_WORD_LENGTH and t not in public and not t.isdigit())
+        grams.difference_update(_grams(toks))
     return grams, words
 
 
-def _withheld_word_runs(plan: Plan) -> list[list[int]]:
-    """Withheld words in reading order per block (whole withheld pages included)."""
-    runs: list[list[int]] = []
+def _withheld_word_runs(plan: Plan) -> Iterator[list[int]]:
+    """Withheld words in reading order per block (whole withheld pages included), one run at a time."""
     for block in plan.document.blocks:
         current: list[int] = []
         for wid in block.word_ids:
             if plan.verdicts[wid].withheld:
                 current.append(wid)
             elif current:
-                runs.append(current)
+                yield current
                 current = []
         if current:
-            runs.append(current)
-    return runs
+            yield current
 
 
 def verify_document(doc: Any, data: bytes, plan: Plan) -> VerifyReport:

@@ -157,6 +157,7 @@ def render_extract(
     finally:
         src.close()
         out.close()
+        pymupdf.TOOLS.store_shrink(100)  # drop MuPDF's cache of the closed documents' resources
 
 
 def _normalise_levels(toc: list[list[Any]]) -> list[list[Any]]:
