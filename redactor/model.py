@@ -106,7 +106,6 @@ class Document:
     images: tuple[Image, ...]
     body_size: float  # the most common font size of non-furniture text
     fingerprint: str  # sha256 of the source bytes
-    metadata_keys: tuple[str, ...] = field(default=())
 
     @property
     def page_count(self) -> int:
