@@ -410,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     target("exponent of apply time vs pages", slope, 1.1)
 
     payload = {"sizes": sizes, "results": results, "batch": batch, "exponent": slope, "targets": targets}
-    from redactor.atomic import write_atomically
+    from redactor.output.atomic import write_atomically
 
     write_atomically(RESULTS, json.dumps(payload, indent=2) + "\n")
     print(f"\nwrote {RESULTS.relative_to(ROOT)}")

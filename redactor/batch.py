@@ -1,4 +1,4 @@
-"""``redactor batch MANIFEST``: release many documents, in parallel, resumable.
+"""Batch releases: many documents from a manifest, in worker processes, resumable.
 
 The manifest lists one release per row: ``source``, ``rules`` and ``output`` (CSV with that
 header, or YAML: a list of mappings with those keys). Relative paths are relative to the
@@ -14,17 +14,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from redactor import __version__
-from redactor.errors import InputError
+from redactor.errors import InputError, RedactorError
+from redactor.pipeline import Outputs, make_plan, release
 
 COLUMNS = ("source", "rules", "output")
 STATE_VERSION = 1
@@ -200,7 +198,7 @@ def _load_state(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _save_state(path: Path, documents: dict[str, dict[str, Any]]) -> None:
-    from redactor.atomic import write_atomically
+    from redactor.output.atomic import write_atomically
 
     payload = {"version": STATE_VERSION, "documents": dict(sorted(documents.items()))}
     write_atomically(path, json.dumps(payload, indent=2) + "\n")
@@ -235,9 +233,6 @@ def _up_to_date(record: dict[str, Any] | None, current: dict[str, Any], output: 
 
 def release_one(source: str, rules: str, output: str, verify: bool) -> tuple[str, float, str]:
     """Plan and release one document (in a worker process): (status, seconds, message)."""
-    from redactor.errors import RedactorError
-    from redactor.pipeline import Outputs, make_plan, release
-
     start = time.perf_counter()
     try:
         plan = make_plan(source, rules)
@@ -305,53 +300,3 @@ def run_batch(
                 _save_state(state_file, state)
                 done(index, Outcome(entry, status, seconds, message))
     return [outcomes[i] for i in range(len(entries))]
-
-
-def print_summary(outcomes: list[Outcome]) -> None:
-    """The summary table (document, status, seconds) on stdout."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="batch")
-    table.add_column("document", overflow="fold")
-    table.add_column("status")
-    table.add_column("seconds", justify="right")
-    for outcome in outcomes:
-        table.add_row(outcome.entry.name, outcome.status, f"{outcome.seconds:.2f}")
-    counts = {s: sum(o.status == s for o in outcomes) for s in ("ok", "skipped", "failed")}
-    console = Console(file=sys.stdout, width=max(100, Console(file=sys.stdout).width))
-    console.print(table)
-    console.print(f"{counts['ok']} ok, {counts['skipped']} skipped, {counts['failed']} failed", highlight=False)
-
-
-# --------------------------------------------------------------------------- command
-
-
-def register(app: typer.Typer) -> None:
-    """Add the ``batch`` command to the CLI app."""
-
-    @app.command("batch")
-    def batch(
-        manifest: Annotated[Path, typer.Argument(help="CSV (source,rules,output) or YAML list of the releases.")],
-        jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
-        no_verify: Annotated[
-            bool, typer.Option("--no-verify", help="Skip the leak check of each output (benchmarks only).")
-        ] = False,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
-    ) -> None:
-        """Release every document of a manifest, in parallel; a rerun skips what is unchanged."""
-        from redactor.cli import handled, progress_bar
-
-        with handled():
-            entries = read_manifest(manifest)
-            with progress_bar(len(entries), "batch", quiet) as advance:
-                outcomes = run_batch(
-                    manifest,
-                    jobs=jobs,
-                    verify=not no_verify,
-                    advance=advance,
-                    report=lambda text: typer.echo(text, err=True),
-                )
-            print_summary(outcomes)
-            if any(o.status == "failed" for o in outcomes):
-                raise typer.Exit(1)

@@ -1,17 +1,27 @@
-"""The release as a pipeline: load -> parse -> decide -> render -> (verify) -> save atomically."""
+"""The release as a pipeline, each stage called by name.
+
+``load -> parse -> decide`` make the plan (:func:`make_plan`); then :func:`release` runs
+``render extract -> verify -> render renditions -> commit outputs``. Every stage takes and
+returns values; nothing is written until everything is rendered (and the extract verified),
+and then all outputs are committed together.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from redactor.atomic import write_atomically
-from redactor.document import load_document
-from redactor.plan import Plan, decide
-from redactor.rules import parse_rules
-
-Progress = Callable[[int], None]
+from redactor.check.verify import verify_extract
+from redactor.output.atomic import write_atomically
+from redactor.plan.decide import decide
+from redactor.plan.model import Plan
+from redactor.progress import Progress, no_progress
+from redactor.render.audit import render_audit
+from redactor.render.cover import A4, cover_data, render_cover_pdf, render_cover_png
+from redactor.render.extract import extract_cover, render_extract
+from redactor.render.text import render_html, render_markdown
+from redactor.rules.parse import parse_rules
+from redactor.source.load import load_document
 
 
 @dataclass(frozen=True)
@@ -37,7 +47,7 @@ def release(
     outputs: Outputs,
     password: str | None = None,
     verify: bool = True,
-    progress: Progress | None = None,
+    progress: Progress = no_progress,
     template_dir: Path | None = None,
 ) -> dict[str, Path]:
     """Render every requested output from the plan and write them all, or none.
@@ -45,27 +55,44 @@ def release(
     Everything is rendered (and the PDF verified) in memory first; only then are the files
     written, each atomically, so a failure leaves no output behind.
     """
-    from redactor.render.pdf import render_extract
-
-    pdf = render_extract(plan, str(source), password, progress, template_dir)
+    extract = render_extract(plan, str(source), password, progress, template_dir)
     if verify:
-        from redactor.verify import verify_extract
-
-        verify_extract(pdf, plan)
-    rendered: dict[Path, bytes | str] = {outputs.pdf: pdf}
+        verify_extract(extract.pdf, plan)
+    rendered: dict[Path, bytes | str] = {outputs.pdf: extract.pdf}
     if outputs.markdown is not None:
-        from redactor.render.text import render_markdown
-
         rendered[outputs.markdown] = render_markdown(plan)
     if outputs.html is not None:
-        from redactor.render.text import render_html
-
         rendered[outputs.html] = render_html(plan)
     if outputs.audit is not None:
-        from redactor.audit import render_audit
-
         rendered[outputs.audit] = render_audit(plan, outputs.audit.suffix.lstrip(".") or "json")
-    written: dict[str, Path] = {}
-    for path, data in rendered.items():
-        written[str(path)] = write_atomically(path, data)
-    return written
+    return commit(rendered)
+
+
+def commit(rendered: dict[Path, bytes | str]) -> dict[str, Path]:
+    """Write every rendered output atomically, in order."""
+    return {str(path): write_atomically(path, data) for path, data in rendered.items()}
+
+
+def cover_sheet(
+    rules: Path,
+    source: Path | None = None,
+    template: Path | None = None,
+    png: bool = False,
+    password: str | None = None,
+) -> tuple[bytes, bytes | None]:
+    """The cover sheet alone (PDF, and PNG if asked); with a source, its page size and outcome.
+
+    Without a source the cover says PARTIAL DECLASSIFICATION: with ``default: withhold``
+    an extract is partial unless rules release every atom, which only the plan can tell.
+    """
+    if source is not None:
+        plan = make_plan(source, rules, password)
+        data = extract_cover(plan)
+        first = plan.document.pages[0]
+        size = (first.width, first.height)
+    else:
+        data = cover_data(parse_rules(rules), partial=True)
+        size = A4
+    pdf = render_cover_pdf(data, template, size)
+    picture = render_cover_png(data, template_dir=template, page_size=size) if png else None
+    return pdf, picture

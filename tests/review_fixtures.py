@@ -129,8 +129,6 @@ def build_source(path: Path) -> Path:
 
 def review_app() -> typer.Typer:
     """The redactor app with the review commands registered."""
-    from redactor.cli import app
-    from redactor.cli_review import register
+    from redactor.cli.app import app
 
-    register(app)
     return app

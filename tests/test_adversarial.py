@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from redactor.cli import app
+from redactor.cli.app import app
 from tests.adversarial.corpus import cached_cases, get_case
 from tests.adversarial.fake_redaction import box_only
 from tests.adversarial.leakcheck import find_leaks, normalise, page_texts

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from redactor.audit import INTERNAL_MARKING, audit_data, render_audit
 from redactor.pipeline import Outputs, make_plan, release
-from redactor.plan import Plan
+from redactor.plan.model import Plan
+from redactor.render.audit import INTERNAL_MARKING, audit_data, render_audit
 from tests.review_fixtures import CANARIES, RULES, build_source, review_app, write_rules
 
 runner = CliRunner()

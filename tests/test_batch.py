@@ -10,7 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from redactor.batch import register, state_path
+from redactor.batch import state_path
+from redactor.cli.batch import batch
 from tests.builders import paragraph, write_rules
 
 RELEASE = '- id: public\n  release: {block: "^Public paragraph"}\n'
@@ -19,7 +20,7 @@ BROKEN = "- id: broken\n  release: {nosuchkey: 1}\n"
 
 def _app() -> typer.Typer:
     app = typer.Typer()
-    register(app)
+    app.command()(batch)
 
     @app.command("noop")
     def noop() -> None:  # a second command, so that typer keeps subcommands

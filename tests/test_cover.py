@@ -224,8 +224,8 @@ def test_layout_error_is_a_value_error() -> None:
 
 
 def test_png_preview(tmp_path: Path) -> None:
-    path = render_cover_png(SEED, tmp_path / "cover.png", dpi=40)
-    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    picture = render_cover_png(SEED, dpi=40)
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n")
 
 
 # --- wording ----------------------------------------------------------------------
@@ -346,7 +346,7 @@ def test_cover_errors_are_input_errors() -> None:
 
 
 def test_ligature_cmap_rewrite_handles_ranges_arrays_and_chars() -> None:
-    from redactor.render.cover import _decompose_cmap
+    from redactor.render.ligatures import _decompose_cmap
 
     cmap = (
         b"/CIDInit /ProcSet findresource begin\nbegincmap\n"

@@ -8,7 +8,7 @@ import pymupdf
 import pytest
 from typer.testing import CliRunner
 
-from redactor.cli import app
+from redactor.cli.app import app
 from tests.builders import RULES_HEAD, rules_text
 
 runner = CliRunner()

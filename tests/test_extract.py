@@ -9,7 +9,7 @@ import pymupdf
 import pytest
 from typer.testing import CliRunner
 
-from redactor.cli import app
+from redactor.cli.app import app
 from tests.builders import all_bytes_text, build_document, pages_text, text_of, write_rules
 
 RULES = """

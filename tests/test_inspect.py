@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from redactor.document import load_document
-from redactor.inspect import regex_literal, unique_prefix, yaml_string
-from redactor.lint import lint_ruleset
-from redactor.outline import build_outline
+from redactor.authoring.yamltext import regex_literal, unique_prefix, yaml_string
+from redactor.check.lint import lint_ruleset
 from redactor.pipeline import make_plan
-from redactor.plan import select_rules
-from redactor.rules import parse_rules
+from redactor.plan.verdicts import select_rules
+from redactor.rules.parse import parse_rules
+from redactor.source.load import load_document
+from redactor.source.outline import build_outline
 from tests.review_fixtures import HEADINGS, NUMBER, build_source, review_app, rules_text
 
 runner = CliRunner()
@@ -127,7 +127,7 @@ def test_skeleton_lints_clean_and_withholds_all_not_released(source: Path, tmp_p
 
 def test_skeleton_falls_back_when_page_one_names_a_withheld_heading(source: Path, tmp_path: Path) -> None:
     """Page 1 lists the chapters; releasing it whole would be a lint finding, so a narrower rule is used."""
-    from redactor.skeleton import skeleton_text
+    from redactor.authoring.skeleton import skeleton_text
 
     document = load_document(source)
     text = skeleton_text(document, build_outline(document), tmp_path / "s.yaml")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from redactor.lint import Finding, lint_ruleset
-from redactor.rules import parse_rules
+from redactor.check.lint import Finding, lint_ruleset
+from redactor.rules.parse import parse_rules
 from tests.review_fixtures import RULES, RULES_HEAD, build_source, line_of, review_app, rules_text, write_rules
 
 runner = CliRunner()
@@ -32,7 +32,7 @@ def findings_of(tmp_path: Path, rules: str, source: Path | None, head: str = RUL
     path = write_rules(tmp_path, rules, head=head)
     document = None
     if source is not None:
-        from redactor.document import load_document
+        from redactor.source.load import load_document
 
         document = load_document(source)
     return lint_ruleset(parse_rules(path), document), path.read_text(encoding="utf-8")

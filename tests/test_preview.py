@@ -14,7 +14,7 @@ from pdfminer.high_level import extract_text
 from typer.testing import CliRunner
 
 from redactor.pipeline import make_plan
-from redactor.preview.pdf import STAMP, WITHHELD
+from redactor.render.preview_pdf import STAMP, WITHHELD
 from tests.review_fixtures import CANARIES, RULES, build_source, review_app, write_rules
 
 runner = CliRunner()

@@ -7,11 +7,11 @@ from pathlib import Path
 import pymupdf
 from typer.testing import CliRunner
 
-from redactor.cli import app
-from redactor.document import load_document
-from redactor.plan import decide
+from redactor.cli.app import app
+from redactor.plan.decide import decide
 from redactor.render.text import render_markdown
-from redactor.rules import parse_rules
+from redactor.rules.parse import parse_rules
+from redactor.source.load import load_document
 from tests.builders import RULES_HEAD, pages_text, rules_text, text_of, write_rules
 
 runner = CliRunner()

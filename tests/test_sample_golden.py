@@ -23,7 +23,7 @@ import pytest
 from pdfminer.high_level import extract_text
 from typer.testing import CliRunner
 
-from redactor.cli import app
+from redactor.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

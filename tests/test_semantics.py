@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from redactor.document import load_document
-from redactor.plan import decide
-from redactor.precedence import DEFAULT_VERDICT, Verdict, prevails
-from redactor.rules import parse_rules
+from redactor.plan.decide import decide
+from redactor.plan.precedence import DEFAULT_VERDICT, Verdict, prevails
+from redactor.rules.parse import parse_rules
+from redactor.source.load import load_document
 from tests.builders import rules_text
 
 

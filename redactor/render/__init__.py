@@ -1,1 +1,1 @@
-"""Renderings of a release plan: extract PDF, cover sheet, text."""
+"""Renderings of a release plan: extract PDF, cover sheet, condensed pages, text, audit, previews."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from redactor.plan import OutputItem
-from redactor.templating import TEMPLATE_DIR, environment
+from redactor.plan.model import OutputItem
+from redactor.render.templating import TEMPLATE_DIR, environment
 
 MARGINS = (56.0, 56.0, 56.0, 56.0)
 

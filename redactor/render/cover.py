@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,12 +22,15 @@ from typing import TYPE_CHECKING, Any
 from redactor.dates import long_date, number_suffix_date, parse_date
 from redactor.errors import InputError
 from redactor.i18n import labels_for
+from redactor.numbering import new_number
+from redactor.render.ligatures import decompose_ligatures
+from redactor.rules.model import RuleSet
 
 if TYPE_CHECKING:
     import pymupdf
 
 TEMPLATE_NAME = "cover.html.j2"
-from redactor.templating import TEMPLATE_DIR as DEFAULT_TEMPLATE_DIR  # noqa: E402
+from redactor.render.templating import TEMPLATE_DIR as DEFAULT_TEMPLATE_DIR  # noqa: E402
 
 A4 = (595.0, 842.0)
 # Page margins in PDF points (left, top, right, bottom): 1 inch at the sides, about
@@ -85,13 +87,6 @@ class CoverData:
             raise TypeError("codes must be a sequence of codes, not one string")
         object.__setattr__(self, "codes", tuple(self.codes))
         labels_for(self.language)  # fail early on an unknown language
-
-
-def new_number(original_number: str, extract: int) -> str:
-    """Return the extract's document number: "16014/12 ADD 1 REV 2" -> "... EXT 1"."""
-    if isinstance(extract, bool) or not isinstance(extract, int) or extract < 1:
-        raise ValueError(f"extract must be a whole number from 1 up, not {extract!r}")
-    return f"{' '.join(original_number.split())} EXT {extract}"
 
 
 def cover_context(data: CoverData, page_size: tuple[float, float] = A4) -> dict[str, Any]:
@@ -229,18 +224,16 @@ def render_cover_pdf(
 
 def render_cover_png(
     data: CoverData,
-    path: Path,
     dpi: int = 80,
     template_dir: Path | None = None,
     page_size: tuple[float, float] = A4,
-) -> Path:
-    """Write a PNG preview of the cover sheet to `path` and return the path."""
+) -> bytes:
+    """A PNG picture of the cover sheet."""
     import pymupdf
 
     pdf = render_cover_pdf(data, template_dir, page_size)
     with pymupdf.open("pdf", pdf) as doc:
-        doc[0].get_pixmap(dpi=dpi).save(str(path))
-    return Path(path)
+        return bytes(doc[0].get_pixmap(dpi=dpi).tobytes("png"))
 
 
 def _story(html: str, folder: Path) -> pymupdf.Story:
@@ -293,90 +286,25 @@ def _check_inside(page: pymupdf.Page, where: pymupdf.Rect) -> None:
 
 
 # Ligature characters a text layout engine may emit, and the letters they stand for.
-_LIGATURES = {
-    "\ufb00": "ff",
-    "\ufb01": "fi",
-    "\ufb02": "fl",
-    "\ufb03": "ffi",
-    "\ufb04": "ffl",
-    "\ufb05": "st",
-    "\ufb06": "st",
-}
-_CMAP_SECTION = re.compile(rb"\d+\s+begin(bfrange|bfchar)\b(.*?)\bend\1\b", re.S)
-_CMAP_TOKEN = re.compile(rb"<([0-9A-Fa-f]*)>|\[|\]")
-_CMAP_CHUNK = 100  # entries per bfchar section, the PDF limit
 
 
-def decompose_ligatures(doc: pymupdf.Document) -> int:
-    """Map ligature glyphs to their letters in every font's ToUnicode CMap.
-
-    PyMuPDF's HTML layout draws "fi" as one ligature glyph whose Unicode value is
-    U+FB01, so extracted or copied text reads "declassiﬁed" and a search for
-    "declassified" misses it. Rewriting the CMap keeps the glyphs and fixes the text.
-    Returns the number of CMaps rewritten.
-    """
-    rewritten = 0
-    for xref in range(1, doc.xref_length()):
-        kind, value = doc.xref_get_key(xref, "ToUnicode")
-        if kind != "xref":
-            continue
-        cmap_xref = int(value.split()[0])
-        new = _decompose_cmap(doc.xref_stream(cmap_xref))
-        if new is not None:
-            doc.update_stream(cmap_xref, new)
-            rewritten += 1
-    return rewritten
-
-
-def _decompose_cmap(cmap: bytes) -> bytes | None:
-    """Return `cmap` with ligatures spelt out as bfchar entries, or None if it has none."""
-    sections = list(_CMAP_SECTION.finditer(cmap))
-    if not sections:
-        return None
-    mapping: dict[bytes, str] = {}
-    for section in sections:
-        tokens = [m.group(0) for m in _CMAP_TOKEN.finditer(section.group(2))]
-        if section.group(1) == b"bfchar":
-            for src, dst in zip(tokens[0::2], tokens[1::2], strict=False):
-                mapping[src[1:-1].upper()] = _utf16(dst[1:-1])
-        else:
-            _read_ranges(tokens, mapping)
-    if not any(ch in _LIGATURES for text in mapping.values() for ch in text):
-        return None
-    entries = [
-        b"<"
-        + src
-        + b"> <"
-        + "".join(_LIGATURES.get(c, c) for c in text).encode("utf-16-be").hex().upper().encode()
-        + b">"
-        for src, text in sorted(mapping.items(), key=lambda item: (len(item[0]), item[0]))
-    ]
-    body = b"".join(
-        b"%d beginbfchar\n" % len(chunk) + b"\n".join(chunk) + b"\nendbfchar\n"
-        for chunk in (entries[i : i + _CMAP_CHUNK] for i in range(0, len(entries), _CMAP_CHUNK))
+def cover_data(ruleset: RuleSet, partial: bool) -> CoverData:
+    """The cover's fields: the rule file's identity and the outcome (partial or full)."""
+    doc, rel = ruleset.document, ruleset.release
+    return CoverData(
+        issuer=rel.issuer,
+        place=rel.place,
+        release_date=rel.date,
+        original_number=doc.number,
+        extract=rel.extract,
+        codes=doc.codes,
+        classification=doc.classification,
+        dated=doc.dated,
+        new_status=rel.new_status,
+        subject=doc.subject,
+        partial=partial,
+        language=rel.language,
     )
-    return cmap[: sections[0].start()] + body + cmap[sections[-1].end() :].lstrip(b"\r\n")
 
 
-def _read_ranges(tokens: list[bytes], mapping: dict[bytes, str]) -> None:
-    """Add the entries of a bfrange section (as tokens) to `mapping`."""
-    i = 0
-    while i + 2 < len(tokens):
-        lo_hex, hi_hex = tokens[i][1:-1], tokens[i + 1][1:-1]
-        lo, hi, width = int(lo_hex, 16), int(hi_hex, 16), len(lo_hex)
-        if tokens[i + 2] == b"[":
-            end = tokens.index(b"]", i + 3)
-            for offset, dst in enumerate(tokens[i + 3 : end]):
-                mapping[b"%0*X" % (width, lo + offset)] = _utf16(dst[1:-1])
-            i = end + 1
-            continue
-        dst_hex = tokens[i + 2][1:-1]
-        base, size = int(dst_hex, 16), len(dst_hex) // 2
-        for code in range(lo, hi + 1):
-            value = (base + code - lo).to_bytes(size, "big")
-            mapping[b"%0*X" % (width, code)] = value.decode("utf-16-be", "replace")
-        i += 3
-
-
-def _utf16(hex_text: bytes) -> str:
-    return bytes.fromhex(hex_text.decode()).decode("utf-16-be", "replace")
+__all__ = ["A4", "CoverData", "cover_data", "cover_html", "new_number", "render_cover_pdf", "render_cover_png"]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from redactor.plan import OutputItem, Plan
-from redactor.templating import TEMPLATE_DIR, environment
+from redactor.plan.model import OutputItem, Plan
+from redactor.render.templating import TEMPLATE_DIR, environment
 
 _BULLET = re.compile(r"^\s*([\u2022\u2023\u25aa\u25cf\u2013\-\*])\s+")
 
@@ -163,7 +163,7 @@ def _md_table(rows: list[Element]) -> list[str]:
 def render_html(plan: Plan, template_dir: Path = TEMPLATE_DIR) -> str:
     """The released text as one HTML page (template ``extract.html.j2``)."""
     env = environment(template_dir)
-    from redactor.render.cover import new_number
+    from redactor.numbering import new_number
 
     title = new_number(plan.ruleset.document.number, plan.ruleset.release.extract)
     return env.get_template("extract.html.j2").render(

@@ -1,0 +1,1 @@
+"""Writing rule files: inspect a source, draft a starter rule file."""

@@ -1,0 +1,1 @@
+"""Checks: verify a finished extract for leaks, lint a rule file."""

@@ -1,0 +1,101 @@
+"""``apply``, ``cover`` and ``verify``: the release and its checks on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from redactor.cli.common import Password, Quiet, handled, progress_bar, said_written
+from redactor.errors import ExitCode
+
+
+def apply(
+    source: Annotated[Path, typer.Argument(help="The classified source PDF.")],
+    rules: Annotated[Path, typer.Argument(help="The release rule file (YAML).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The extract PDF to write.")],
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Also write the text rendition (Markdown).")
+    ] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the text rendition (HTML).")] = None,
+    audit: Annotated[
+        Path | None, typer.Option("--audit", help="Also write the public audit log (.json/.csv/.html).")
+    ] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="A folder holding your own cover.html.j2.")
+    ] = None,
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="Skip the leak check of the output (benchmarks only).")
+    ] = False,
+    password: Password = None,
+    quiet: Quiet = False,
+) -> None:
+    """Write the public extract: withheld parts removed, placeholders drawn, cover in front."""
+    from redactor.pipeline import Outputs, make_plan, release
+
+    with handled():
+        plan = make_plan(source, rules, password)
+        with progress_bar(plan.document.page_count, "extract", quiet) as advance:
+            written = release(
+                plan,
+                source,
+                Outputs(output, markdown, html, audit),
+                password,
+                verify=not no_verify,
+                progress=advance,
+                template_dir=template,
+            )
+        said_written(quiet, written)
+
+
+def cover(
+    rules: Annotated[Path, typer.Argument(help="The release rule file (YAML).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The cover sheet PDF to write.")],
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--source", help="Take the page size from this source, and the partial/full wording from its plan."
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="A folder holding your own cover.html.j2.")
+    ] = None,
+    png: Annotated[Path | None, typer.Option("--png", help="Also write a PNG picture of the cover.")] = None,
+    password: Password = None,
+    quiet: Quiet = False,
+) -> None:
+    """Write the EXT cover sheet alone, e.g. to circulate a decision before the extract."""
+    from redactor.pipeline import commit, cover_sheet
+
+    with handled():
+        pdf, picture = cover_sheet(rules, source, template, png is not None, password)
+        rendered: dict[Path, bytes | str] = {output: pdf}
+        if png is not None and picture is not None:
+            rendered[png] = picture
+        said_written(quiet, commit(rendered))
+
+
+def verify(
+    extract: Annotated[Path, typer.Argument(help="The finished extract PDF to check.")],
+    source: Annotated[Path, typer.Option("--source", help="The classified source it was made from.")],
+    rules: Annotated[Path, typer.Option("--rules", help="The release rule file it was made with.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable report on stdout.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Count warnings (measurable widths) as failures.")] = False,
+    password: Password = None,
+) -> None:
+    """Leak check of a finished extract: exit 0 clean, 1 on any leak, 2 on unusable input."""
+    from redactor.check.verify import verify_document
+    from redactor.pipeline import make_plan
+    from redactor.source.load import open_pdf
+
+    with handled():
+        plan = make_plan(source, rules, password)
+        doc = open_pdf(extract)
+        try:
+            report = verify_document(doc, extract.read_bytes(), plan)
+        finally:
+            doc.close()
+        typer.echo(report.json() if json_out else report.text())
+        if report.failed(strict):
+            raise typer.Exit(int(ExitCode.CHECK_FAILED))

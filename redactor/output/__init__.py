@@ -1,0 +1,1 @@
+"""Finishing the extract: scrubbing leak surfaces, saving whole and reproducibly, writing atomically."""

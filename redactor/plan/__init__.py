@@ -1,0 +1,1 @@
+"""The decision: every atom's verdict, withheld areas, page dispositions and the output sequence."""

@@ -1,0 +1,81 @@
+"""decide(document, ruleset) -> Plan: the single source of truth about what is withheld.
+
+Every atom (word, image) gets a :class:`~redactor.plan.precedence.Verdict`; withheld atoms are
+grouped per page into runs (one area, one placeholder each); pages with no released
+content are dropped and their runs become placeholder pages; condensed ranges are laid
+out again. The writer, the text rendition, the audit, the preview and verify read this
+plan and decide nothing themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from redactor.plan.model import (
+    CondensedRow,
+    DrawnText,
+    OutlineEntry,
+    OutputItem,
+    PagePlan,
+    Plan,
+    WithheldArea,
+)
+from redactor.plan.pages import page_plan
+from redactor.plan.sequence import output_sequence, released_headings
+from redactor.plan.verdicts import assign_verdicts, conceal_lines, condensed_ranges, select_all, select_rules
+from redactor.rules.model import RuleSet
+from redactor.rules.selectors import Context
+from redactor.source.model import Document
+from redactor.source.outline import DeclaredHeading, build_outline
+
+
+def decide(document: Document, ruleset: RuleSet) -> Plan:
+    """Give every atom its verdict and derive runs, page runs and the output sequence."""
+    declared = tuple(DeclaredHeading(p, level) for p, level in ruleset.headings)
+    outline = build_outline(document, declared)
+    ctx = Context.of(document, outline)
+    selections = select_all(ctx, ruleset)
+    verdicts, image_verdicts, hits = assign_verdicts(ctx, ruleset, selections)
+    verdicts, collateral = conceal_lines(document, ruleset, verdicts)
+    condensed = condensed_ranges(document, ruleset)
+    page_plans: list[PagePlan] = []
+    rewrites: dict[int, str] = {}
+    area_counter = [0]
+    for page in document.pages:
+        plan_page, page_rewrites = page_plan(
+            ctx, ruleset, page.number, verdicts, image_verdicts, selections, condensed, area_counter
+        )
+        page_plans.append(plan_page)
+        rewrites.update(page_rewrites)
+    partial = Plan(
+        document=document,
+        ruleset=ruleset,
+        outline=outline,
+        verdicts=tuple(verdicts),
+        image_verdicts=tuple(image_verdicts),
+        pages=tuple(page_plans),
+        sequence=(),
+        released_headings=(),
+        rewrites=rewrites,
+        collateral=frozenset(collateral),
+        rule_hits=hits,
+    )
+    # The sequence and the outline are read off the page plans, so they come second.
+    return replace(
+        partial,
+        sequence=tuple(output_sequence(partial, condensed)),
+        released_headings=tuple(released_headings(partial)),
+    )
+
+
+__all__ = [
+    "CondensedRow",
+    "DrawnText",
+    "OutlineEntry",
+    "OutputItem",
+    "PagePlan",
+    "Plan",
+    "WithheldArea",
+    "decide",
+    "select_rules",
+]

@@ -1,0 +1,296 @@
+"""One source page in the plan: what is kept, what is removed, where placeholders go.
+
+Removal is the complement of the released content (released word segments, released
+images and release regions, cut around withheld words and rewritten markings), so text the
+document model never saw (clipped, off-page, in patterns) goes too. Withheld words are
+grouped in reading order into runs, cut at block boundaries (or merged, ``per: run``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Literal
+
+from redactor.geometry import KEEP_CLEARANCE, OFF_PAGE_MARGIN, Rect, bounding, complement, subtract_all
+from redactor.plan.layout import fit_placeholder, marking_size
+from redactor.plan.model import DrawnText, PagePlan, WithheldArea
+from redactor.plan.precedence import Verdict
+from redactor.rules.model import Rule, RuleSet
+from redactor.rules.selectors import Context, Selection
+from redactor.source.model import Document
+
+
+def page_plan(
+    ctx: Context,
+    ruleset: RuleSet,
+    number: int,
+    verdicts: list[Verdict],
+    image_verdicts: list[Verdict],
+    selections: list[tuple[Rule, Selection]],
+    condensed: list[tuple[int, int, Rule]],
+    counter: list[int],
+) -> tuple[PagePlan, dict[int, str]]:
+    """The plan of one page: disposition, withheld areas, keep and remove rectangles, drawn texts."""
+    doc = ctx.document
+    page = doc.pages[number - 1]
+    content = [b for b in page.block_ids if not doc.blocks[b].furniture]
+    released = any(not verdicts[w].withheld for b in content for w in doc.blocks[b].word_ids)
+    released = released or any(not image_verdicts[i].withheld for i in page.image_ids)
+    in_condensed = any(first <= number <= last for first, last, _ in condensed)
+    if not released:
+        return PagePlan(number, "withheld", (), (), (), (), frozenset()), {}
+
+    # A fully released block is kept as one box (few boxes make few removal areas, and
+    # redaction time grows with their number); a partly released one line segment by segment.
+    keep: list[Rect] = []
+    broad: list[Rect] = []
+    for block_id in page.block_ids:
+        block = doc.blocks[block_id]
+        if not any(verdicts[w].withheld for w in block.word_ids):
+            broad.append(block.rect)
+            continue
+        for line_id in block.line_ids:
+            keep.extend(_released_segments(doc, doc.lines[line_id].word_ids, verdicts))
+    # Blocks, released images and release regions are large: they must not shelter withheld
+    # words lying over them (an OCR layer over a scan, a name inside a released figure).
+    broad.extend(doc.images[i].rect for i in page.image_ids if not image_verdicts[i].withheld)
+    for rule, selection in selections:
+        if rule.action == "release" and number in selection.areas:
+            broad.extend(selection.areas[number])
+    withheld_boxes = [doc.words[w].rect for b in page.block_ids for w in doc.blocks[b].word_ids if verdicts[w].withheld]
+    keep.extend(subtract_all(broad, withheld_boxes, KEEP_CLEARANCE))
+
+    rewritten, rewrites, marking_drawn, marking_rects = _markings(doc, ruleset, page.block_ids, verdicts, keep)
+    keep = subtract_all(keep, marking_rects, KEEP_CLEARANCE)
+    padded = [k.expanded(KEEP_CLEARANCE) for k in keep]
+    areas = _runs(ctx, ruleset, page.block_ids, verdicts, padded, counter)
+    areas = _with_images(ctx, ruleset, areas, page.image_ids, image_verdicts, counter)
+    span = page.mediabox.union(page.cropbox).expanded(OFF_PAGE_MARGIN)
+    remove = complement(span, padded)
+    drawn = tuple(a.placeholder for a in areas if a.placeholder is not None) + tuple(marking_drawn)
+    disposition: Literal["kept", "condensed"] = "condensed" if in_condensed else "kept"
+    return PagePlan(
+        number, disposition, tuple(areas), tuple(keep), tuple(remove), drawn, frozenset(rewritten)
+    ), rewrites
+
+
+def _released_segments(doc: Document, word_ids: tuple[int, ...], verdicts: list[Verdict]) -> list[Rect]:
+    """Boxes of consecutive released words on one line (inter-word gaps included)."""
+    segments: list[Rect] = []
+    current: Rect | None = None
+    for wid in word_ids:
+        if verdicts[wid].withheld:
+            if current is not None:
+                segments.append(current)
+                current = None
+            continue
+        r = doc.words[wid].rect
+        current = r if current is None else current.union(r)
+    if current is not None:
+        segments.append(current)
+    return segments
+
+
+def _markings(
+    doc: Document, ruleset: RuleSet, block_ids: tuple[int, ...], verdicts: list[Verdict], keep: list[Rect]
+) -> tuple[set[int], dict[int, str], list[DrawnText], list[Rect]]:
+    """Released occurrences of marking strings: removed, and their replacement drawn in place."""
+    rewritten: set[int] = set()
+    rewrites: dict[int, str] = {}
+    drawn: list[DrawnText] = []
+    rects: list[Rect] = []
+    for block_id in block_ids:
+        block = doc.blocks[block_id]
+        for marking in ruleset.markings:
+            start = block.text.find(marking.find)
+            while start >= 0:
+                end = start + len(marking.find)
+                ids = [w for w in block.word_ids if doc.words[w].start < end and start < doc.words[w].end]
+                ids = [w for w in ids if not verdicts[w].withheld and w not in rewritten]
+                if ids:
+                    rewritten.update(ids)
+                    rewrites[ids[0]] = marking.replace
+                    line_groups: dict[int, list[int]] = {}
+                    for w in ids:
+                        line_groups.setdefault(doc.words[w].line, []).append(w)
+                    for group in line_groups.values():
+                        box = bounding(doc.words[w].rect for w in group)
+                        assert box is not None
+                        rects.append(box)
+                    first = doc.words[ids[0]]
+                    if marking.replace:
+                        line = doc.lines[first.line]
+                        right = [
+                            doc.words[w].rect.x0
+                            for w in line.word_ids
+                            if doc.words[w].rect.x0 > first.rect.x1 and w not in ids and not verdicts[w].withheld
+                        ]
+                        room = (min(right) - 2.0 if right else doc.pages[first.page - 1].width - 20.0) - first.rect.x0
+                        size = marking_size(marking.replace, first.size, room, first.bold)
+                        drawn.append(
+                            DrawnText(
+                                "marking", marking.replace, (first.rect.x0, _baseline(first.rect)), size, first.bold
+                            )
+                        )
+                start = block.text.find(marking.find, end)
+    return rewritten, rewrites, drawn, rects
+
+
+def _baseline(rect: Rect) -> float:
+    """Approximate baseline of text in a word or line box (descenders take ~22% of it)."""
+    return rect.y0 + rect.height * 0.78
+
+
+def _runs(
+    ctx: Context,
+    ruleset: RuleSet,
+    block_ids: tuple[int, ...],
+    verdicts: list[Verdict],
+    keep: list[Rect],
+    counter: list[int],
+) -> list[WithheldArea]:
+    """Withheld words grouped in reading order, cut at block boundaries (or merged, per: run)."""
+    doc = ctx.document
+    merge_blocks = ruleset.placeholders.per == "run"
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for block_id in block_ids:
+        block = doc.blocks[block_id]
+        if current and not (
+            merge_blocks
+            and not block.furniture
+            and not doc.blocks[doc.words[current[-1]].block].furniture
+            and verdicts[block.word_ids[0]].withheld
+        ):
+            groups.append(current)
+            current = []
+        for wid in block.word_ids:
+            if verdicts[wid].withheld:
+                current.append(wid)
+            elif current:
+                groups.append(current)
+                current = []
+    if current:
+        groups.append(current)
+    return [_area(ctx, ruleset, g, (), verdicts, keep, counter) for g in groups]
+
+
+def _with_images(
+    ctx: Context,
+    ruleset: RuleSet,
+    areas: list[WithheldArea],
+    image_ids: tuple[int, ...],
+    verdicts: list[Verdict],
+    counter: list[int],
+) -> list[WithheldArea]:
+    """Withheld images join the withheld run they lie in (one placeholder); others get their own area."""
+    result = list(areas)
+    for image_id in image_ids:
+        if not verdicts[image_id].withheld:
+            continue
+        image = ctx.document.images[image_id]
+        host = next((i for i, a in enumerate(result) if a.word_ids and _touches(image.rect, a.rects)), None)
+        if host is None:
+            result.append(_area(ctx, ruleset, [], (image_id,), verdicts, [], counter, image_verdict=verdicts[image_id]))
+            continue
+        area = result[host]
+        rules = tuple(dict.fromkeys((*area.rules, verdicts[image_id].rule)))
+        result[host] = replace(
+            area, image_ids=(*area.image_ids, image_id), rects=(*area.rects, image.rect), rules=rules
+        )
+    return result
+
+
+def _touches(rect: Rect, rects: tuple[Rect, ...]) -> bool:
+    """True when ``rect`` lies within (or overlaps) the bounding box of a run's rectangles."""
+    box = bounding(rects)
+    return box is not None and rect.intersects(box.expanded(2.0))
+
+
+def _area(
+    ctx: Context,
+    ruleset: RuleSet,
+    word_ids: list[int],
+    image_ids: tuple[int, ...],
+    verdicts: list[Verdict],
+    keep: list[Rect],
+    counter: list[int],
+    image_verdict: Verdict | None = None,
+) -> WithheldArea:
+    doc = ctx.document
+    if word_ids:
+        by_line: dict[int, list[int]] = {}
+        for wid in word_ids:
+            by_line.setdefault(doc.words[wid].line, []).append(wid)
+        line_rects = [bounding(doc.words[w].rect for w in ids) for ids in by_line.values()]
+        rects = _stack(list(r for r in line_rects if r is not None), keep)
+        deciders = [verdicts[w] for w in word_ids]
+        page = doc.words[word_ids[0]].page
+        blocks = tuple(dict.fromkeys(doc.words[w].block for w in word_ids))
+        first = doc.words[word_ids[0]]
+        furniture = doc.blocks[blocks[0]].furniture
+        size = first.size
+    else:
+        image = doc.images[image_ids[0]]
+        rects = [image.rect]
+        deciders = [image_verdict] if image_verdict else []
+        page = image.page
+        anchor = ctx.image_block.get(image.id)
+        blocks = (anchor,) if anchor is not None else ()
+        furniture = False
+        size = doc.body_size
+    rule_ids = tuple(dict.fromkeys(v.rule for v in deciders))
+    reasons_by_rule = {r.id: r.reason for r in ruleset.rules}
+    reasons = tuple(dict.fromkeys(r for r in (reasons_by_rule.get(i) for i in rule_ids) if r))
+    section = ctx.outline.section_of_block.get(blocks[0]) if blocks else None
+    placeholder = None
+    if not furniture:
+        origin_rect, fsize = fit_placeholder(ruleset.placeholders.inline, rects, size)
+        placeholder = DrawnText(
+            "placeholder",
+            ruleset.placeholders.inline,
+            (
+                origin_rect.x0,
+                _baseline(
+                    Rect(
+                        origin_rect.x0,
+                        origin_rect.y0,
+                        origin_rect.x1,
+                        min(origin_rect.y1, origin_rect.y0 + fsize * 1.38),
+                    )
+                ),
+            ),
+            fsize,
+            True,
+        )
+    counter[0] += 1
+    return WithheldArea(
+        id=counter[0],
+        page=page,
+        rects=tuple(rects),
+        word_ids=tuple(word_ids),
+        image_ids=image_ids,
+        block_ids=blocks,
+        rules=rule_ids,
+        level=max((v.level for v in deciders), default=0),
+        reasons=reasons,
+        section=section,
+        placeholder=placeholder,
+        furniture=furniture,
+    )
+
+
+def _stack(line_rects: list[Rect], keep: list[Rect]) -> list[Rect]:
+    """Merge vertically stacked line rectangles where the union covers nothing released.
+
+    ``keep`` holds the released boxes already grown by KEEP_CLEARANCE.
+    """
+    merged: list[Rect] = []
+    for r in line_rects:
+        if merged:
+            candidate = merged[-1].union(r)
+            if not any(candidate.intersects(k) for k in keep):
+                merged[-1] = candidate
+                continue
+        merged.append(r)
+    return merged

@@ -1,0 +1,1 @@
+"""The release rule file: schema, YAML positions, selector kinds, parsing into values."""

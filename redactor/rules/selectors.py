@@ -1,0 +1,481 @@
+"""Selector kinds: what each key of a ``release:``/``withhold:`` selector picks out.
+
+Each kind is one class that owns everything about its keys: their schema (the pydantic
+fields the rule file may give), their validation and compilation at parse time, their
+precedence level, whether they need a text layer, the regexes lint and the no-match hint
+read, and ``select``. Adding a kind is one new class in :data:`KINDS` plus its tests.
+
+Several kinds in one selector narrow each other (the intersection). Furniture words are
+outside the reach of page, section and block selectors (they are not content) but span
+selectors (``text``, ``region``) reach them.
+
+Selectors live with the rule language but read the document model: a selector is the rule
+file's name for a set of atoms of a document (``rules`` sits above ``source``).
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
+
+from pydantic import Field
+from typing_extensions import override
+
+from redactor.errors import RuleError
+from redactor.geometry import Rect
+from redactor.pageranges import parse_pages
+from redactor.source.model import Document
+from redactor.source.outline import Outline
+
+# --------------------------------------------------------------------------- what selectors read and return
+
+
+@dataclass
+class Selection:
+    """Atoms picked by a selector: word ids, image ids, and explicit areas per page."""
+
+    words: set[int] = field(default_factory=set)
+    images: set[int] = field(default_factory=set)
+    areas: dict[int, list[Rect]] = field(default_factory=dict)  # page -> region rectangles
+
+    def narrow(self, other: Selection) -> Selection:
+        """Keep only the atoms both select; a region's explicit areas are kept as they are."""
+        return Selection(self.words & other.words, self.images & other.images, self.areas or other.areas)
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing at all is selected."""
+        return not self.words and not self.images
+
+
+@dataclass(frozen=True)
+class Context:
+    """What selectors read: the document, its outline, and derived indexes."""
+
+    document: Document
+    outline: Outline
+    image_block: dict[int, int]  # image id -> the content block it sits under (reading order)
+
+    @classmethod
+    def of(cls, document: Document, outline: Outline) -> Context:
+        """The context of a document and its outline, image anchors derived."""
+        return cls(document, outline, image_anchors(document))
+
+    def content_words_of_blocks(self, block_ids: set[int]) -> set[int]:
+        """Word ids of the given blocks, furniture excluded."""
+        doc = self.document
+        return {w for b in block_ids for w in doc.blocks[b].word_ids if not doc.blocks[b].furniture}
+
+    def images_of_blocks(self, block_ids: set[int]) -> set[int]:
+        """Images anchored under the given blocks."""
+        return {i for i, b in self.image_block.items() if b in block_ids}
+
+    def section_blocks(self, pattern: re.Pattern[str], level: int | None) -> set[int]:
+        """Blocks of every section whose heading matches (of the given level, if any)."""
+        blocks: set[int] = set()
+        for section in self.outline.sections:
+            if pattern.search(section.heading.text) and (level is None or section.heading.level == level):
+                blocks.update(section.block_ids)
+        return blocks
+
+
+def image_anchors(document: Document) -> dict[int, int]:
+    """Each image's anchor: the last content block starting above it on its page."""
+    anchors: dict[int, int] = {}
+    for page in document.pages:
+        content = [b for b in page.block_ids if not document.blocks[b].furniture]
+        for image_id in page.image_ids:
+            top = document.images[image_id].rect.y0
+            above = [b for b in content if document.blocks[b].rect.y0 <= top]
+            if above:
+                anchors[image_id] = above[-1]
+            elif content:
+                anchors[image_id] = content[0]
+    return anchors
+
+
+# --------------------------------------------------------------------------- parsing support
+
+
+class PartInput(Protocol):
+    """What a kind reads while parsing: the given values, compiled regexes, positioned errors."""
+
+    @property
+    def rule_id(self) -> str:
+        """The id of the rule being parsed, for messages."""
+        ...
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        """Schema field name -> value, only the keys given."""
+        ...
+
+    def regex(self, name: str) -> re.Pattern[str]:
+        """The named field compiled (rule flags applied), or a positioned RuleError."""
+        ...
+
+    def error(self, message: str, name: str | None, hint: str) -> RuleError:
+        """A RuleError at the named field (or the selector itself)."""
+        ...
+
+
+class SelectorPart(ABC):
+    """One kind of selector key (or pair of keys) with its compiled parameters."""
+
+    #: Schema field name -> (type, pydantic Field) for the rule file model.
+    fields: ClassVar[dict[str, tuple[Any, Any]]]
+    #: Precedence level: 1 pages, 2 section, 3 block, 4 span; 0 only narrows.
+    level: ClassVar[int]
+    #: True when the kind matches text, so it cannot work on a page without a text layer.
+    needs_text: ClassVar[bool] = False
+    #: Which texts a typo in its pattern is compared with for the no-match hint.
+    candidates: ClassVar[Literal["headings", "blocks"] | None] = None
+
+    @classmethod
+    @abstractmethod
+    def parse(cls, given: PartInput) -> SelectorPart | None:
+        """The part for the given values, None when none of its keys is given."""
+
+    @abstractmethod
+    def select(self, ctx: Context, selector: Selector) -> Selection:
+        """The atoms this part picks (``selector`` is the whole selector, for cross-kind reads)."""
+
+    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+        """The regexes of this part, by their YAML key."""
+        return iter(())
+
+
+def _given(given: PartInput, *names: str) -> bool:
+    return any(n in given.values for n in names)
+
+
+@dataclass(frozen=True)
+class Pages(SelectorPart):
+    """``pages: "3-6, 9, 107-end"``: whole pages (content only unless a span kind narrows)."""
+
+    spec: str
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {"pages": (str | int | None, None)}
+    level: ClassVar[int] = 1
+
+    @classmethod
+    @override
+    def parse(cls, given: PartInput) -> Pages | None:
+        return cls(str(given.values["pages"])) if _given(given, "pages") else None
+
+    @override
+    def select(self, ctx: Context, selector: Selector) -> Selection:
+        if selector.get(Region) is not None:
+            return Selection(set(), set(), {})  # never narrows: a region resolves its own pages
+        doc = ctx.document
+        pages = set(parse_pages(self.spec, doc.page_count))
+        blocks = {b for p in pages for b in doc.pages[p - 1].block_ids}
+        words = {w for b in blocks for w in doc.blocks[b].word_ids}
+        if selector.get(Text) is None:
+            words = {w for w in words if not doc.lines[doc.words[w].line].furniture}
+        images = {i for p in pages for i in doc.pages[p - 1].image_ids}
+        return Selection(words, images)
+
+
+@dataclass(frozen=True)
+class Section(SelectorPart):
+    """``section: REGEX`` (+ ``level: N``): a heading and everything up to the next of its level."""
+
+    pattern: re.Pattern[str]
+    heading_level: int | None
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {
+        "section": (str | None, None),
+        "level": (int | None, Field(default=None, ge=1, le=9)),
+    }
+    level: ClassVar[int] = 2
+    needs_text: ClassVar[bool] = True
+    candidates: ClassVar[Literal["headings", "blocks"] | None] = "headings"
+
+    @classmethod
+    @override
+    def parse(cls, given: PartInput) -> Section | None:
+        if _given(given, "level") and not _given(given, "section"):
+            raise given.error(
+                f"rule '{given.rule_id}' gives level without section.",
+                "level",
+                "level narrows a section: selector to headings of that level.",
+            )
+        if not _given(given, "section"):
+            return None
+        return cls(given.regex("section"), given.values.get("level"))
+
+    @override
+    def select(self, ctx: Context, selector: Selector) -> Selection:
+        blocks = ctx.section_blocks(self.pattern, self.heading_level)
+        return Selection(ctx.content_words_of_blocks(blocks), ctx.images_of_blocks(blocks))
+
+    @override
+    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+        yield "section", self.pattern
+
+
+@dataclass(frozen=True)
+class Block(SelectorPart):
+    """``block: REGEX``: every text block (paragraph, table cell) whose text matches."""
+
+    pattern: re.Pattern[str]
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {"block": (str | None, None)}
+    level: ClassVar[int] = 3
+    needs_text: ClassVar[bool] = True
+    candidates: ClassVar[Literal["headings", "blocks"] | None] = "blocks"
+
+    @classmethod
+    @override
+    def parse(cls, given: PartInput) -> Block | None:
+        return cls(given.regex("block")) if _given(given, "block") else None
+
+    @override
+    def select(self, ctx: Context, selector: Selector) -> Selection:
+        blocks = {b.id for b in ctx.document.content_blocks() if self.pattern.search(b.text)}
+        return Selection(ctx.content_words_of_blocks(blocks), set())
+
+    @override
+    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+        yield "block", self.pattern
+
+
+@dataclass(frozen=True)
+class FromTo(SelectorPart):
+    """``from: REGEX, to: REGEX``: the blocks from the first match of ``from`` through ``to``."""
+
+    start: re.Pattern[str]
+    end: re.Pattern[str]
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {
+        "from_": (str | None, Field(default=None, alias="from")),
+        "to": (str | None, None),
+    }
+    level: ClassVar[int] = 3
+    needs_text: ClassVar[bool] = True
+    candidates: ClassVar[Literal["headings", "blocks"] | None] = "blocks"
+
+    @classmethod
+    @override
+    def parse(cls, given: PartInput) -> FromTo | None:
+        has_from, has_to = _given(given, "from_"), _given(given, "to")
+        if has_from != has_to:
+            present, missing = ("from", "to") if has_from else ("to", "from")
+            raise given.error(
+                f"rule '{given.rule_id}' gives {present} without {missing}.", None, "from: and to: go together."
+            )
+        return cls(given.regex("from_"), given.regex("to")) if has_from else None
+
+    @override
+    def select(self, ctx: Context, selector: Selector) -> Selection:
+        chosen: set[int] = set()
+        inside = False
+        for block in ctx.document.content_blocks():
+            if not inside and self.start.search(block.text):
+                inside = True
+            if inside:
+                chosen.add(block.id)
+                if self.end.search(block.text):
+                    inside = False
+        return Selection(ctx.content_words_of_blocks(chosen), set())
+
+    @override
+    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+        yield "from", self.start
+        yield "to", self.end
+
+
+@dataclass(frozen=True)
+class Text(SelectorPart):
+    """``text: REGEX``: exactly the matched characters, widened to whole words."""
+
+    pattern: re.Pattern[str]
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {"text": (str | None, None)}
+    level: ClassVar[int] = 4
+    needs_text: ClassVar[bool] = True
+    candidates: ClassVar[Literal["headings", "blocks"] | None] = "blocks"
+
+    @classmethod
+    @override
+    def parse(cls, given: PartInput) -> Text | None:
+        return cls(given.regex("text")) if _given(given, "text") else None
+
+    @override
+    def select(self, ctx: Context, selector: Selector) -> Selection:
+        doc = ctx.document
+        words: set[int] = set()
+        for block in doc.blocks:
+            for m in self.pattern.finditer(block.text):
+                if m.end() == m.start():
+                    continue
+                for wid in block.word_ids:
+                    w = doc.words[wid]
+                    if w.start < m.end() and m.start() < max(w.end, w.start + 1):
+                        words.add(wid)
+        return Selection(words, set())
+
+    @override
+    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+        yield "text", self.pattern
+
+
+@dataclass(frozen=True)
+class Region(SelectorPart):
+    """``region: [x0, y0, x1, y1]`` with ``pages:``: all inside the rectangle (points, top-left)."""
+
+    rect: tuple[float, float, float, float]
+    pages: str
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {
+        "region": (list[float] | None, Field(default=None, min_length=4, max_length=4)),
+    }
+    level: ClassVar[int] = 4
+
+    @classmethod
+    @override
+    def parse(cls, given: PartInput) -> Region | None:
+        if not _given(given, "region"):
+            return None
+        if not _given(given, "pages"):
+            raise given.error(
+                f"rule '{given.rule_id}' gives region without pages.",
+                "region",
+                'say which pages the rectangle applies to, e.g. pages: "3".',
+            )
+        x0, y0, x1, y1 = given.values["region"]
+        if x1 <= x0 or y1 <= y0:
+            raise given.error(
+                f"region {given.values['region']} is empty or inverted.",
+                "region",
+                "write [x0, y0, x1, y1] in points, top-left origin, with x0 < x1 and y0 < y1.",
+            )
+        return cls((x0, y0, x1, y1), str(given.values["pages"]))
+
+    @override
+    def select(self, ctx: Context, selector: Selector) -> Selection:
+        area = Rect.of(self.rect)
+        doc = ctx.document
+        pages = set(parse_pages(self.pages, doc.page_count))
+        words = {w.id for w in doc.words if w.page in pages and area.contains_point(*w.rect.center)}
+        images = {i.id for i in doc.images if i.page in pages and i.rect.intersects(area)}
+        return Selection(words, images, {p: [area] for p in pages})
+
+
+@dataclass(frozen=True)
+class Images(SelectorPart):
+    """``images: true``: images (narrowed by ``pages:``/``section:``)."""
+
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {"images": (bool | None, None)}
+    level: ClassVar[int] = 4
+
+    @classmethod
+    @override
+    def parse(cls, given: PartInput) -> Images | None:
+        if given.values.get("images") is False:
+            raise given.error("images: false selects nothing.", "images", "write images: true, or drop the key.")
+        return cls() if _given(given, "images") else None
+
+    @override
+    def select(self, ctx: Context, selector: Selector) -> Selection:
+        return Selection(set(), {i.id for i in ctx.document.images})
+
+
+@dataclass(frozen=True)
+class Within(SelectorPart):
+    """``within: REGEX``: narrows any selector to a section; decides no level of its own."""
+
+    pattern: re.Pattern[str]
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {"within": (str | None, None)}
+    level: ClassVar[int] = 0
+    needs_text: ClassVar[bool] = True
+    candidates: ClassVar[Literal["headings", "blocks"] | None] = "headings"
+
+    @classmethod
+    @override
+    def parse(cls, given: PartInput) -> Within | None:
+        return cls(given.regex("within")) if _given(given, "within") else None
+
+    @override
+    def select(self, ctx: Context, selector: Selector) -> Selection:
+        blocks = ctx.section_blocks(self.pattern, None)
+        return Selection(ctx.content_words_of_blocks(blocks), ctx.images_of_blocks(blocks))
+
+    @override
+    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+        yield "within", self.pattern
+
+
+#: The registry, in the order of the rule language's documentation; hints follow this order.
+KINDS: tuple[type[SelectorPart], ...] = (Pages, Section, Block, FromTo, Text, Region, Images, Within)
+
+
+def schema_fields() -> dict[str, tuple[Any, Any]]:
+    """Every selector key's pydantic field, for the rule file schema."""
+    return {name: spec for kind in KINDS for name, spec in kind.fields.items()}
+
+
+# --------------------------------------------------------------------------- the selector
+
+P = TypeVar("P", bound=SelectorPart)
+
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A validated selector: the parts its keys give, in registry order."""
+
+    parts: tuple[SelectorPart, ...]
+
+    def get(self, kind: type[P]) -> P | None:
+        """The part of the given kind, if the selector has one."""
+        return next((p for p in self.parts if isinstance(p, kind)), None)
+
+    @property
+    def level(self) -> int:
+        """Precedence level: the most specific kind's (1 pages, 2 section, 3 block, 4 span)."""
+        return max([1, *(p.level for p in self.parts)])
+
+    @property
+    def needs_text(self) -> bool:
+        """True when any part matches text."""
+        return any(p.needs_text for p in self.parts)
+
+    @property
+    def pages(self) -> str | None:
+        """The ``pages:`` range as written, if given."""
+        part = self.get(Pages)
+        return part.spec if part is not None else None
+
+    def patterns(self) -> list[tuple[str, re.Pattern[str]]]:
+        """Every regex of the selector, by YAML key."""
+        return [kp for part in self.parts for kp in part.patterns()]
+
+    def first_pattern(self) -> tuple[re.Pattern[str], Literal["headings", "blocks"]] | None:
+        """The pattern a typo hint compares with candidates, and which candidates."""
+        for part in self.parts:
+            found = next(part.patterns(), None)
+            if found is not None and part.candidates is not None:
+                return found[1], part.candidates
+        return None
+
+    def select(self, ctx: Context) -> Selection:
+        """Every atom the selector picks: the intersection over its parts."""
+        result: Selection | None = None
+        for part in self.parts:
+            if isinstance(part, Pages) and self.get(Region) is not None:
+                continue  # region resolves its own pages
+            chosen = part.select(ctx, self)
+            result = chosen if result is None else result.narrow(chosen)
+        return result or Selection()
+
+
+def parse_selector(given: PartInput) -> Selector:
+    """The selector of a rule: every kind reads its keys; an empty selector is an error."""
+    if all(value is False for value in given.values.values()):
+        raise given.error(
+            f"rule '{given.rule_id}' has an empty selector.",
+            None,
+            "give at least one of pages, section, block, from/to, text, region, images.",
+        )
+    parts = tuple(part for kind in KINDS if (part := kind.parse(given)) is not None)
+    return Selector(parts)
+

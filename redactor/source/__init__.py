@@ -1,0 +1,1 @@
+"""Loading the source: the PDF read into the document model the rules see."""

@@ -1,0 +1,352 @@
+"""Load a source PDF into the :class:`~redactor.source.model.Document` the rules are matched on.
+
+PyMuPDF is imported lazily so ``redactor --help`` stays instant. Text is extracted
+without clipping to the media box, so text placed off the page is seen (and, not being
+visible, can never be released by a page rule: see plan.py). Optional-content layers are
+all switched on first so hidden-layer text is seen too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from array import array
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from redactor.errors import SourceError
+from redactor.geometry import Rect
+from redactor.source.model import Block, Document, Image, Line, Page, Word
+
+#: Share of the page height at top and bottom where running headers/footers live.
+FURNITURE_MARGIN = 0.09
+#: A margin line is furniture when its shape (digits folded) repeats on this share of pages.
+FURNITURE_REPEAT_SHARE = 0.5
+#: Blocks whose top edges differ by less than this are on one row (read left to right).
+ROW_TOLERANCE = 2.0
+#: Lines of one MuPDF block this far apart horizontally, sharing no extent, are table cells.
+COLUMN_GAP = 12.0
+#: Glyphs that mark list items, and how far the item's text may start after one.
+BULLETS = frozenset("\u2022\u2023\u25aa\u25cf\u25e6\u2043\u2013-*\uf0b7")
+BULLET_GAP = 36.0
+#: Hyphens that join a word split across a line break.
+_HYPHENS = ("-", "\u00ad", "\u2010")
+_DIGITS = re.compile(r"\d+")
+
+
+def open_pdf(path: str | Path, password: str | None = None) -> Any:
+    """Open a PDF with PyMuPDF, turning every way it can fail into a SourceError."""
+    import pymupdf
+
+    path = Path(path)
+    if not path.exists():
+        raise SourceError("the source file does not exist.", path=path, hint="check the path.")
+    try:
+        doc = pymupdf.open(path)
+    except Exception as exc:  # PyMuPDF raises several types for unreadable files
+        raise SourceError(
+            f"cannot be read as a PDF ({exc}).",
+            path=path,
+            hint="check that the file is a complete, uncorrupted PDF.",
+        ) from None
+    if not doc.is_pdf:
+        raise SourceError("is not a PDF.", path=path, hint="convert it to PDF first.")
+    if doc.needs_pass:
+        if not password:
+            raise SourceError("is encrypted.", path=path, hint="give the password with --password.")
+        if not doc.authenticate(password):
+            raise SourceError(
+                "is encrypted and the password given does not open it.",
+                path=path,
+                hint="check the --password value.",
+            )
+    if doc.page_count == 0:
+        raise SourceError("has no pages.", path=path, hint="check the source file.")
+    return doc
+
+
+def show_all_layers(doc: Any) -> None:
+    """Switch every optional-content group on, so hidden layers are extracted too."""
+    ocgs = doc.get_ocgs() or {}
+    if ocgs:
+        doc.set_layer(-1, on=list(ocgs))
+
+
+def _shape(text: str) -> str:
+    return _DIGITS.sub("#", " ".join(text.split()))
+
+
+def _block_text(words: list[tuple[str, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """Normalised text of a block and each word's (start, end) offsets in it.
+
+    ``words`` holds (text, line index within block). A word ending in a hyphen at a line
+    end joins the next line's first word when that starts in lower case.
+    """
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    joined = False
+    for i, (text, line) in enumerate(words):
+        if parts and not joined:
+            parts.append(" ")
+            length += 1
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        hyphenated = (
+            nxt is not None
+            and nxt[1] != line
+            and len(text) > 1
+            and text.endswith(_HYPHENS)
+            and text[-2].isalpha()
+            and nxt[0][:1].islower()
+        )
+        shown = text[:-1] if hyphenated else text
+        spans.append((length, length + len(shown)))
+        parts.append(shown)
+        length += len(shown)
+        joined = hyphenated
+    return "".join(parts), spans
+
+
+def load_document(path: str | Path, password: str | None = None) -> Document:
+    """Read the source once and build the Document model."""
+    import pymupdf
+
+    path = Path(path)
+    doc = open_pdf(path, password)
+    try:
+        show_all_layers(doc)
+        data = path.read_bytes()
+        return _build(doc, str(path), hashlib.sha256(data).hexdigest(), pymupdf)
+    finally:
+        doc.close()
+
+
+def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
+    flags = pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE
+    pages: list[Page] = []
+    blocks: list[Block] = []
+    lines: list[Line] = []
+    coords: array[float] = array("d")  # four per word, see model.Word
+    words: list[Word] = []
+    images: list[Image] = []
+    raw_lines: list[tuple[int, int, str, float, float]] = []  # line id, page, shape, y, h
+
+    for index in range(doc.page_count):
+        page = doc[index]
+        number = index + 1
+        tp = page.get_textpage(flags=flags)
+        stext = tp.extractDICT()
+        page_words = tp.extractWORDS()
+        by_line: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
+        for w in page_words:
+            by_line.setdefault((w[5], w[6]), []).append(w)
+        raw_blocks = [b for b in stext["blocks"] if b.get("type", 0) == 0]
+        order = sorted(
+            range(len(raw_blocks)),
+            key=lambda i: (round(raw_blocks[i]["bbox"][1] / ROW_TOLERANCE), raw_blocks[i]["bbox"][0]),
+        )
+        page_block_ids: list[int] = []
+        cells = [[(bno, lno) for lno in cell] for bno in order for cell in _cells(raw_blocks[bno], by_line, bno)]
+        for cell in _join_bullets(cells, by_line):
+            block_id = len(blocks)
+            block_word_texts: list[tuple[str, int]] = []
+            pending: list[tuple[tuple[Any, ...], int, float, bool]] = []
+            line_ids: list[int] = []
+            for bno, lno in cell:
+                raw_line = raw_blocks[bno]["lines"][lno]
+                lwords = sorted(by_line.get((bno, lno), []), key=lambda w: w[7])
+                if not lwords:
+                    continue
+                line_id = len(lines) + len(line_ids)
+                line_ids.append(line_id)
+                spans = raw_line["spans"]
+                for w in lwords:
+                    size, bold = _font_of(w, spans)
+                    pending.append((w, line_id, size, bold))
+                    block_word_texts.append((w[4], line_id))
+            if not pending:
+                continue
+            text, offsets = _block_text(block_word_texts)
+            first_word = len(words)
+            for (w, line_id, size, bold), (start, end) in zip(pending, offsets, strict=True):
+                coords.extend((w[0], w[1], max(w[0], w[2]), max(w[1], w[3])))
+                words.append(
+                    Word(
+                        id=len(words),
+                        page=number,
+                        block=block_id,
+                        line=line_id,
+                        text=sys.intern(w[4]),  # repeated words share one string
+                        start=start,
+                        end=end,
+                        size=size,
+                        bold=bold,
+                        coords=coords,
+                    )
+                )
+            block_words = tuple(w.id for w in words[first_word:])  # the Words' own int objects
+            for line_id in line_ids:
+                ids = tuple(wid for wid in block_words if words[wid].line == line_id)
+                rect = Rect.of(_bbox([words[i].rect for i in ids]))
+                line_text = " ".join(words[i].text for i in ids)
+                raw_lines.append((line_id, number, _shape(line_text), rect.center[1], page.rect.height))
+                lines.append(Line(line_id, number, block_id, rect, ids, furniture=False))
+            sizes = Counter(round(words[i].size * 2) / 2 for i in block_words)
+            blocks.append(
+                Block(
+                    id=block_id,
+                    page=number,
+                    rect=Rect.of(_bbox([words[i].rect for i in block_words])),
+                    line_ids=tuple(line_ids),
+                    word_ids=block_words,
+                    text=text,
+                    furniture=False,
+                    size=sizes.most_common(1)[0][0],
+                    bold=all(words[i].bold for i in block_words),
+                )
+            )
+            page_block_ids.append(block_id)
+        page_image_ids: list[int] = []
+        for info in page.get_image_info(xrefs=True) if page.get_images() else ():
+            bbox = Rect.of(info["bbox"])
+            if bbox.is_empty:
+                continue
+            page_image_ids.append(len(images))
+            digest = info.get("digest") or b""
+            images.append(Image(len(images), number, bbox, int(info.get("xref") or 0), digest.hex()))
+        pages.append(
+            Page(
+                number=number,
+                width=page.rect.width,
+                height=page.rect.height,
+                mediabox=Rect.of(page.mediabox),
+                cropbox=Rect.of(page.cropbox),
+                rotation=page.rotation,
+                block_ids=tuple(page_block_ids),
+                image_ids=tuple(page_image_ids),
+                has_text_layer=bool(page_block_ids),
+            )
+        )
+
+    furniture = _furniture_lines(raw_lines, len(pages))
+    if furniture:
+        lines = [
+            Line(ln.id, ln.page, ln.block, ln.rect, ln.word_ids, furniture=True) if ln.id in furniture else ln
+            for ln in lines
+        ]
+        blocks = [
+            Block(
+                b.id,
+                b.page,
+                b.rect,
+                b.line_ids,
+                b.word_ids,
+                b.text,
+                furniture=all(lid in furniture for lid in b.line_ids),
+                size=b.size,
+                bold=b.bold,
+            )
+            for b in blocks
+        ]
+    body = Counter(round(w.size * 2) / 2 for w in words if not lines[w.line].furniture).most_common(1)
+    return Document(
+        path=path,
+        pages=tuple(pages),
+        blocks=tuple(blocks),
+        lines=tuple(lines),
+        words=tuple(words),
+        images=tuple(images),
+        body_size=body[0][0] if body else 11.0,
+        fingerprint=fingerprint,
+    )
+
+
+def _cells(raw: dict[str, Any], by_line: dict[tuple[int, int], list[tuple[Any, ...]]], bno: int) -> list[list[int]]:
+    """Split a MuPDF block whose lines stand in separate columns (table cells) into cells.
+
+    MuPDF may put the cells of one table row into a single block; lines that share no
+    horizontal extent and are at least COLUMN_GAP apart are different cells. Each cell is
+    a list of line indexes of the raw block, cells ordered left to right.
+    """
+    extents: list[tuple[float, float, int]] = []
+    for lno, _ in enumerate(raw["lines"]):
+        words = by_line.get((bno, lno), [])
+        if words:
+            extents.append((min(w[0] for w in words), max(w[2] for w in words), lno))
+    if len(extents) < 2:
+        return [[e[2] for e in extents]]
+    extents.sort()
+    cells: list[list[int]] = []
+    right = -1e9
+    for x0, x1, lno in extents:
+        if cells and x0 < right + COLUMN_GAP:
+            cells[-1].append(lno)
+            right = max(right, x1)
+        else:
+            cells.append([lno])
+            right = x1
+    return [sorted(cell) for cell in cells]
+
+
+def _join_bullets(
+    cells: list[list[tuple[int, int]]], by_line: dict[tuple[int, int], list[tuple[Any, ...]]]
+) -> list[list[tuple[int, int]]]:
+    """A lone bullet glyph joins the text beside it: MuPDF makes the glyph a block of its own.
+
+    Otherwise a list item would be two blocks, and a withheld item two placeholders.
+    """
+
+    def words(cell: list[tuple[int, int]]) -> list[tuple[Any, ...]]:
+        return [w for key in cell for w in by_line.get(key, [])]
+
+    result: list[list[tuple[int, int]]] = []
+    for cell in cells:
+        previous = words(result[-1]) if result else []
+        current = words(cell)
+        if previous and current and len(previous) == 1 and previous[0][4] in BULLETS:
+            bullet = previous[0]
+            beside = [w for w in current if w[1] < bullet[3] and bullet[1] < w[3]]
+            if beside and 0 <= min(w[0] for w in beside) - bullet[2] <= BULLET_GAP:
+                result[-1] = result[-1] + cell
+                continue
+        result.append(cell)
+    return result
+
+
+def _bbox(rects: list[Rect]) -> tuple[float, float, float, float]:
+    return (
+        min(r.x0 for r in rects),
+        min(r.y0 for r in rects),
+        max(r.x1 for r in rects),
+        max(r.y1 for r in rects),
+    )
+
+
+def _font_of(word: tuple[Any, ...], spans: list[dict[str, Any]]) -> tuple[float, bool]:
+    """Size and weight of the span under the word's horizontal centre."""
+    cx = (word[0] + word[2]) / 2
+    chosen = spans[0]
+    for span in spans:
+        x0, _, x1, _ = span["bbox"]
+        if x0 - 0.5 <= cx <= x1 + 0.5:
+            chosen = span
+            break
+    font = chosen.get("font", "")
+    flags = chosen.get("flags", 0)
+    bold = bool(flags & 16) or "bold" in font.lower() or font.lower().endswith(("-bd", ",bold"))
+    return float(chosen.get("size", 0.0)), bold
+
+
+def _furniture_lines(raw_lines: list[tuple[int, int, str, float, float]], page_count: int) -> set[int]:
+    """Lines in the top/bottom margins whose digit-folded text repeats across pages."""
+    if page_count < 2:
+        return set()
+    in_margin = [r for r in raw_lines if r[3] < r[4] * FURNITURE_MARGIN or r[3] > r[4] * (1 - FURNITURE_MARGIN)]
+    pages_by_shape: dict[str, set[int]] = {}
+    for _, page, shape, _, _ in in_margin:
+        pages_by_shape.setdefault(shape, set()).add(page)
+    needed = max(2, int(page_count * FURNITURE_REPEAT_SHARE))
+    repeating = {s for s, pages in pages_by_shape.items() if len(pages) >= needed}
+    return {r[0] for r in in_margin if r[2] in repeating or r[2] == "#"}
