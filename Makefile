@@ -32,6 +32,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check redactor tests samples bench
 	$(BIN)/mypy redactor
+	$(BIN)/lint-imports
 
 sample: $(STAMP)
 	$(BIN)/python samples/make_sample.py $(SAMPLE)

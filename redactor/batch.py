@@ -22,6 +22,7 @@ from typing import Any
 
 from redactor import __version__
 from redactor.errors import InputError, RedactorError
+from redactor.output.atomic import write_atomically
 from redactor.pipeline import Outputs, make_plan, release
 
 COLUMNS = ("source", "rules", "output")
@@ -198,7 +199,6 @@ def _load_state(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _save_state(path: Path, documents: dict[str, dict[str, Any]]) -> None:
-    from redactor.output.atomic import write_atomically
 
     payload = {"version": STATE_VERSION, "documents": dict(sorted(documents.items()))}
     write_atomically(path, json.dumps(payload, indent=2) + "\n")

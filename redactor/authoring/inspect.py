@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from redactor.authoring.yamltext import flow_mapping, unique_prefix
+from redactor.pageranges import format_pages
 from redactor.progress import Progress
+from redactor.source.load import open_pdf
 from redactor.source.model import Document
 from redactor.source.outline import Outline
 
@@ -46,7 +48,6 @@ def find_tables(
     source: str | Path, password: str | None = None, progress: Progress | None = None
 ) -> list[dict[str, Any]]:
     """Tables PyMuPDF detects on each page: position, shape and header cells."""
-    from redactor.source.load import open_pdf
 
     doc = open_pdf(source, password)
     tables: list[dict[str, Any]] = []
@@ -161,7 +162,6 @@ def furniture(document: Document) -> list[dict[str, Any]]:
 
 
 def _pages_label(pages: list[int]) -> str:
-    from redactor.pageranges import format_pages
 
     return ("p. " if len(pages) == 1 else "pp. ") + format_pages(pages)
 

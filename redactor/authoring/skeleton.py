@@ -15,8 +15,10 @@ import re
 from pathlib import Path
 
 from redactor.authoring.yamltext import regex_literal, unique_prefix, yaml_string
+from redactor.check.lint import lint_ruleset
 from redactor.dates import number_suffix_date, parse_date
 from redactor.i18n import LABELS
+from redactor.rules.parse import parse_rules
 from redactor.source.model import Document
 from redactor.source.outline import Outline
 
@@ -130,8 +132,6 @@ ACTIVE_RULES = (
 
 def skeleton_text(document: Document, outline: Outline, path: Path, today: dt.date | None = None) -> str:
     """The starter rule file's text: valid, lint-clean against ``document``, withholding by default."""
-    from redactor.check.lint import lint_ruleset
-    from redactor.rules.parse import parse_rules
 
     today = today or dt.date.today()
     fields = first_page_fields(document)

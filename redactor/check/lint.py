@@ -25,6 +25,7 @@ from redactor.plan.verdicts import closest_candidates, select_rules
 from redactor.rules.model import Rule, RuleSet
 from redactor.rules.yamlmarks import KEY
 from redactor.source.model import Document
+from redactor.source.outline import DeclaredHeading, build_outline
 
 Severity = Literal["error", "warning"]
 
@@ -250,7 +251,6 @@ def lint_ruleset(ruleset: RuleSet, document: Document | None = None) -> list[Fin
 
 
 def _against(ruleset: RuleSet, document: Document) -> list[Finding]:
-    from redactor.source.outline import DeclaredHeading, build_outline
     findings = _bad_pages(ruleset, document.page_count)
     bad = {f.rule for f in findings}
     selections = [(r, s) for r, s in select_rules(document, ruleset) if r.id not in bad]

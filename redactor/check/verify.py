@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from redactor.errors import CheckFailed
+from redactor.i18n import labels_for
 from redactor.numbering import new_number
 from redactor.plan.model import Plan
 
@@ -191,7 +192,6 @@ def _public_texts(plan: Plan) -> list[str]:
         rs.placeholders.page,
         rs.placeholders.condensed_note,
     ]
-    from redactor.i18n import labels_for
 
     labels = labels_for(rs.release.language)
     return public + [v for v in vars(labels).values() if isinstance(v, str)] + list(labels.months)

@@ -7,8 +7,11 @@ from typing import Annotated
 
 import typer
 
+from redactor.check.verify import verify_document
 from redactor.cli.common import Password, Quiet, handled, progress_bar, said_written
 from redactor.errors import ExitCode
+from redactor.pipeline import Outputs, commit, cover_sheet, make_plan, release
+from redactor.source.load import open_pdf
 
 
 def apply(
@@ -32,7 +35,6 @@ def apply(
     quiet: Quiet = False,
 ) -> None:
     """Write the public extract: withheld parts removed, placeholders drawn, cover in front."""
-    from redactor.pipeline import Outputs, make_plan, release
 
     with handled():
         plan = make_plan(source, rules, password)
@@ -66,7 +68,6 @@ def cover(
     quiet: Quiet = False,
 ) -> None:
     """Write the EXT cover sheet alone, e.g. to circulate a decision before the extract."""
-    from redactor.pipeline import commit, cover_sheet
 
     with handled():
         pdf, picture = cover_sheet(rules, source, template, png is not None, password)
@@ -85,9 +86,6 @@ def verify(
     password: Password = None,
 ) -> None:
     """Leak check of a finished extract: exit 0 clean, 1 on any leak, 2 on unusable input."""
-    from redactor.check.verify import verify_document
-    from redactor.pipeline import make_plan
-    from redactor.source.load import open_pdf
 
     with handled():
         plan = make_plan(source, rules, password)

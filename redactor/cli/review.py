@@ -13,8 +13,19 @@ from typing import Annotated
 
 import typer
 
+from redactor.authoring.inspect import find_tables, format_structure, structure
+from redactor.authoring.skeleton import skeleton_text
+from redactor.check.lint import format_findings, from_error, lint_ruleset
 from redactor.cli.common import Json, Password, Quiet, exit_with, handled, progress_bar, say
 from redactor.errors import ExitCode, InputError, RuleError
+from redactor.output.atomic import write_atomically
+from redactor.pipeline import make_plan
+from redactor.render.audit import FORMATS, render_audit
+from redactor.render.preview_html import review_html
+from redactor.render.preview_pdf import render_review_pdf
+from redactor.rules.parse import parse_rules
+from redactor.source.load import load_document
+from redactor.source.outline import DeclaredHeading, build_outline
 
 #: Review copy formats by output suffix.
 PREVIEW_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
@@ -38,12 +49,6 @@ def inspect(
     ``--rules`` lends its ``headings:`` declarations so the outline is the one the planner
     will build. Table detection is the slow part and reports progress per page.
     """
-    from redactor.authoring.inspect import find_tables, format_structure, structure
-    from redactor.authoring.skeleton import skeleton_text
-    from redactor.output.atomic import write_atomically
-    from redactor.rules.parse import parse_rules
-    from redactor.source.load import load_document
-    from redactor.source.outline import DeclaredHeading, build_outline
 
     with handled():
         declared: tuple[DeclaredHeading, ...] = ()
@@ -70,9 +75,6 @@ def lint(
     password: Password = None,
 ) -> None:
     """Check a rule file without producing anything: exit 0 clean, 1 findings, 2 unusable."""
-    from redactor.check.lint import format_findings, from_error, lint_ruleset
-    from redactor.rules.parse import parse_rules
-    from redactor.source.load import load_document
 
     with handled():
         try:
@@ -97,10 +99,6 @@ def preview(
     quiet: Quiet = False,
 ) -> None:
     """Write a review copy: the source with what would be withheld and released drawn over it (still classified)."""
-    from redactor.output.atomic import write_atomically
-    from redactor.pipeline import make_plan
-    from redactor.render.preview_html import review_html
-    from redactor.render.preview_pdf import render_review_pdf
 
     with handled():
         fmt = PREVIEW_FORMATS.get(output.suffix.lower())
@@ -133,9 +131,6 @@ def audit(
     quiet: Quiet = False,
 ) -> None:
     """Write the withholding log: where, why and how much is withheld (public unless --internal)."""
-    from redactor.output.atomic import write_atomically
-    from redactor.pipeline import make_plan
-    from redactor.render.audit import FORMATS, render_audit
 
     with handled():
         fmt = output.suffix.lstrip(".").lower() if output is not None else "json"

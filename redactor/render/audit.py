@@ -19,9 +19,11 @@ from collections import Counter
 from typing import Any
 
 from redactor.errors import InputError
+from redactor.numbering import new_number
 from redactor.pageranges import runs
 from redactor.plan.model import Plan
 from redactor.plan.precedence import FURNITURE, LEVEL_NAMES
+from redactor.render.templating import environment
 
 PUBLIC_MARKING = "PUBLIC — this log contains no withheld text"
 INTERNAL_MARKING = "INTERNAL — CONTAINS WITHHELD TEXT — CLASSIFIED"
@@ -136,7 +138,6 @@ class _Log:
 
     def build(self) -> dict[str, Any]:
         """The whole log as plain data (the JSON output)."""
-        from redactor.numbering import new_number
 
         doc, plan, rs = self.doc, self.plan, self.plan.ruleset
         out_words = [w.id for w in doc.words if self.withheld(w.id)]
@@ -303,7 +304,6 @@ def _csv(data: dict[str, Any]) -> str:
 
 def _html(data: dict[str, Any]) -> str:
 
-    from redactor.render.templating import environment
 
     env = environment()
     return env.get_template("audit.html.j2").render(log=data)

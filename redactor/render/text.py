@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from redactor.numbering import new_number
 from redactor.plan.model import OutputItem, Plan
 from redactor.render.templating import TEMPLATE_DIR, environment
 
@@ -163,7 +164,6 @@ def _md_table(rows: list[Element]) -> list[str]:
 def render_html(plan: Plan, template_dir: Path = TEMPLATE_DIR) -> str:
     """The released text as one HTML page (template ``extract.html.j2``)."""
     env = environment(template_dir)
-    from redactor.numbering import new_number
 
     title = new_number(plan.ruleset.document.number, plan.ruleset.release.extract)
     return env.get_template("extract.html.j2").render(
