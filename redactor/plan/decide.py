@@ -9,10 +9,9 @@ plan and decide nothing themselves.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from redactor.plan.model import (
     CondensedRow,
+    Decisions,
     DrawnText,
     OutlineEntry,
     OutputItem,
@@ -20,7 +19,7 @@ from redactor.plan.model import (
     Plan,
     WithheldArea,
 )
-from redactor.plan.pages import page_plan
+from redactor.plan.pages import PageInputs, page_plan
 from redactor.plan.sequence import output_sequence, released_headings
 from redactor.plan.verdicts import assign_verdicts, conceal_lines, condensed_ranges, select_all, select_rules
 from redactor.rules.model import RuleSet
@@ -38,33 +37,29 @@ def decide(document: Document, ruleset: RuleSet) -> Plan:
     verdicts, image_verdicts, hits = assign_verdicts(ctx, ruleset, selections)
     verdicts, collateral = conceal_lines(document, ruleset, verdicts)
     condensed = condensed_ranges(document, ruleset)
+    inputs = PageInputs(ctx, ruleset, tuple(verdicts), tuple(image_verdicts), tuple(selections), tuple(condensed))
     page_plans: list[PagePlan] = []
     rewrites: dict[int, str] = {}
-    area_counter = [0]
+    next_area = 1  # areas are numbered across the document, in page and reading order
     for page in document.pages:
-        plan_page, page_rewrites = page_plan(
-            ctx, ruleset, page.number, verdicts, image_verdicts, selections, condensed, area_counter
-        )
+        plan_page, page_rewrites = page_plan(inputs, page.number, next_area)
         page_plans.append(plan_page)
         rewrites.update(page_rewrites)
-    partial = Plan(
+        next_area += len(plan_page.areas)
+    # The sequence and the outline are read off the page plans, so they come second.
+    decided = Decisions(document, ruleset, outline, inputs.verdicts, tuple(page_plans), rewrites)
+    return Plan(
         document=document,
         ruleset=ruleset,
         outline=outline,
-        verdicts=tuple(verdicts),
-        image_verdicts=tuple(image_verdicts),
-        pages=tuple(page_plans),
-        sequence=(),
-        released_headings=(),
+        verdicts=inputs.verdicts,
+        image_verdicts=inputs.image_verdicts,
+        pages=decided.pages,
+        sequence=tuple(output_sequence(decided, condensed)),
+        released_headings=tuple(released_headings(decided)),
         rewrites=rewrites,
         collateral=frozenset(collateral),
         rule_hits=hits,
-    )
-    # The sequence and the outline are read off the page plans, so they come second.
-    return replace(
-        partial,
-        sequence=tuple(output_sequence(partial, condensed)),
-        released_headings=tuple(released_headings(partial)),
     )
 
 

@@ -90,6 +90,34 @@ class OutlineEntry:
 
 
 @dataclass(frozen=True)
+class Decisions:
+    """Every atom's verdict and every page's plan: what the output sequence is read from."""
+
+    document: Document
+    ruleset: RuleSet
+    outline: Outline
+    verdicts: tuple[Verdict, ...]  # per word
+    pages: tuple[PagePlan, ...]
+    rewrites: dict[int, str]  # first word of a rewritten marking -> replacement text
+
+    def word_text(self, word_id: int) -> str | None:
+        """The text a released word shows in the extract: None when withheld or folded into a rewrite."""
+        return shown_text(self, word_id)
+
+
+def shown_text(decided: Decisions | Plan, word_id: int) -> str | None:
+    """The text a released word shows in the extract: None when withheld or folded into a rewrite."""
+    if decided.verdicts[word_id].withheld:
+        return None
+    if word_id in decided.rewrites:
+        return decided.rewrites[word_id]
+    page = decided.pages[decided.document.words[word_id].page - 1]
+    if word_id in page.rewritten:
+        return None
+    return decided.document.words[word_id].text
+
+
+@dataclass(frozen=True)
 class Plan:
     """The decision, and everything every rendering needs to know about it."""
 
@@ -112,14 +140,7 @@ class Plan:
 
     def word_text(self, word_id: int) -> str | None:
         """The text a released word shows in the extract: None when withheld or folded into a rewrite."""
-        if self.verdicts[word_id].withheld:
-            return None
-        if word_id in self.rewrites:
-            return self.rewrites[word_id]
-        page = self.pages[self.document.words[word_id].page - 1]
-        if word_id in page.rewritten:
-            return None
-        return self.document.words[word_id].text
+        return shown_text(self, word_id)
 
     def areas(self) -> Iterable[WithheldArea]:
         """Every withheld area of every page, in page order."""

@@ -8,7 +8,8 @@ grouped in reading order into runs, cut at block boundaries (or merged, ``per: r
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from redactor.geometry import KEEP_CLEARANCE, OFF_PAGE_MARGIN, Rect, bounding, complement, subtract_all
@@ -20,17 +21,25 @@ from redactor.rules.selectors import Context, Selection
 from redactor.source.model import Document
 
 
-def page_plan(
-    ctx: Context,
-    ruleset: RuleSet,
-    number: int,
-    verdicts: list[Verdict],
-    image_verdicts: list[Verdict],
-    selections: list[tuple[Rule, Selection]],
-    condensed: list[tuple[int, int, Rule]],
-    counter: list[int],
-) -> tuple[PagePlan, dict[int, str]]:
-    """The plan of one page: disposition, withheld areas, keep and remove rectangles, drawn texts."""
+@dataclass(frozen=True)
+class PageInputs:
+    """What every page's plan reads: the atoms' verdicts and the rules' selections."""
+
+    ctx: Context
+    ruleset: RuleSet
+    verdicts: tuple[Verdict, ...]  # per word, after ``conceal: line``
+    image_verdicts: tuple[Verdict, ...]  # per image
+    selections: tuple[tuple[Rule, Selection], ...]
+    condensed: tuple[tuple[int, int, Rule], ...]  # (first, last, rule) of each condensed range
+
+
+def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[PagePlan, dict[int, str]]:
+    """The plan of one page: disposition, withheld areas, keep and remove rectangles, drawn texts.
+
+    Its withheld areas are numbered from ``first_area_id`` in reading order.
+    """
+    ctx, ruleset, verdicts, image_verdicts = inputs.ctx, inputs.ruleset, inputs.verdicts, inputs.image_verdicts
+    selections, condensed = inputs.selections, inputs.condensed
     doc = ctx.document
     page = doc.pages[number - 1]
     content = [b for b in page.block_ids if not doc.blocks[b].furniture]
@@ -63,8 +72,8 @@ def page_plan(
     rewritten, rewrites, marking_drawn, marking_rects = _markings(doc, ruleset, page.block_ids, verdicts, keep)
     keep = subtract_all(keep, marking_rects, KEEP_CLEARANCE)
     padded = [k.expanded(KEEP_CLEARANCE) for k in keep]
-    areas = _runs(ctx, ruleset, page.block_ids, verdicts, padded, counter)
-    areas = _with_images(ctx, ruleset, areas, page.image_ids, image_verdicts, counter)
+    areas = _runs(ctx, ruleset, page.block_ids, verdicts, padded, first_area_id)
+    areas = _with_images(ctx, ruleset, areas, page.image_ids, image_verdicts, first_area_id + len(areas))
     span = page.mediabox.union(page.cropbox).expanded(OFF_PAGE_MARGIN)
     remove = complement(span, padded)
     drawn = tuple(a.placeholder for a in areas if a.placeholder is not None) + tuple(marking_drawn)
@@ -74,7 +83,7 @@ def page_plan(
     ), rewrites
 
 
-def _released_segments(doc: Document, word_ids: tuple[int, ...], verdicts: list[Verdict]) -> list[Rect]:
+def _released_segments(doc: Document, word_ids: tuple[int, ...], verdicts: Sequence[Verdict]) -> list[Rect]:
     """Boxes of consecutive released words on one line (inter-word gaps included)."""
     segments: list[Rect] = []
     current: Rect | None = None
@@ -92,7 +101,7 @@ def _released_segments(doc: Document, word_ids: tuple[int, ...], verdicts: list[
 
 
 def _markings(
-    doc: Document, ruleset: RuleSet, block_ids: tuple[int, ...], verdicts: list[Verdict], keep: list[Rect]
+    doc: Document, ruleset: RuleSet, block_ids: tuple[int, ...], verdicts: Sequence[Verdict], keep: list[Rect]
 ) -> tuple[set[int], dict[int, str], list[DrawnText], list[Rect]]:
     """Released occurrences of marking strings: removed, and their replacement drawn in place."""
     rewritten: set[int] = set()
@@ -145,9 +154,9 @@ def _runs(
     ctx: Context,
     ruleset: RuleSet,
     block_ids: tuple[int, ...],
-    verdicts: list[Verdict],
+    verdicts: Sequence[Verdict],
     keep: list[Rect],
-    counter: list[int],
+    first_id: int,
 ) -> list[WithheldArea]:
     """Withheld words grouped in reading order, cut at block boundaries (or merged, per: run)."""
     doc = ctx.document
@@ -172,7 +181,7 @@ def _runs(
                 current = []
     if current:
         groups.append(current)
-    return [_area(ctx, ruleset, g, (), verdicts, keep, counter) for g in groups]
+    return [_area(ctx, ruleset, first_id + i, g, (), verdicts, keep) for i, g in enumerate(groups)]
 
 
 def _with_images(
@@ -180,8 +189,8 @@ def _with_images(
     ruleset: RuleSet,
     areas: list[WithheldArea],
     image_ids: tuple[int, ...],
-    verdicts: list[Verdict],
-    counter: list[int],
+    verdicts: Sequence[Verdict],
+    next_id: int,
 ) -> list[WithheldArea]:
     """Withheld images join the withheld run they lie in (one placeholder); others get their own area."""
     result = list(areas)
@@ -191,7 +200,8 @@ def _with_images(
         image = ctx.document.images[image_id]
         host = next((i for i, a in enumerate(result) if a.word_ids and _touches(image.rect, a.rects)), None)
         if host is None:
-            result.append(_area(ctx, ruleset, [], (image_id,), verdicts, [], counter, image_verdict=verdicts[image_id]))
+            area_id = next_id + len(result) - len(areas)
+            result.append(_area(ctx, ruleset, area_id, [], (image_id,), verdicts, [], image_verdict=verdicts[image_id]))
             continue
         area = result[host]
         rules = tuple(dict.fromkeys((*area.rules, verdicts[image_id].rule)))
@@ -210,11 +220,11 @@ def _touches(rect: Rect, rects: tuple[Rect, ...]) -> bool:
 def _area(
     ctx: Context,
     ruleset: RuleSet,
+    area_id: int,
     word_ids: list[int],
     image_ids: tuple[int, ...],
-    verdicts: list[Verdict],
+    verdicts: Sequence[Verdict],
     keep: list[Rect],
-    counter: list[int],
     image_verdict: Verdict | None = None,
 ) -> WithheldArea:
     doc = ctx.document
@@ -263,9 +273,8 @@ def _area(
             fsize,
             True,
         )
-    counter[0] += 1
     return WithheldArea(
-        id=counter[0],
+        id=area_id,
         page=page,
         rects=tuple(rects),
         word_ids=tuple(word_ids),

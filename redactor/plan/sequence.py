@@ -5,11 +5,11 @@ Also the released headings (the rebuilt outline) and the rows of condensed range
 
 from __future__ import annotations
 
-from redactor.plan.model import CondensedRow, OutlineEntry, OutputItem, Plan
+from redactor.plan.model import CondensedRow, Decisions, OutlineEntry, OutputItem
 from redactor.rules.model import Rule
 
 
-def output_sequence(plan: Plan, condensed: list[tuple[int, int, Rule]]) -> list[OutputItem]:
+def output_sequence(plan: Decisions, condensed: list[tuple[int, int, Rule]]) -> list[OutputItem]:
     """Kept pages, placeholder pages and condensed ranges in source order; a final run is the tail."""
     ph = plan.ruleset.placeholders
     n = plan.document.page_count
@@ -60,7 +60,7 @@ def output_sequence(plan: Plan, condensed: list[tuple[int, int, Rule]]) -> list[
     return items
 
 
-def _condensed_rows(plan: Plan, first: int, last: int) -> tuple[CondensedRow, ...]:
+def _condensed_rows(plan: Decisions, first: int, last: int) -> tuple[CondensedRow, ...]:
     """Released cells of a page range, row by row; withheld rows fold into one placeholder row.
 
     Withheld rows before the first released row (a withheld header row) leave no placeholder:
@@ -92,7 +92,7 @@ def _condensed_rows(plan: Plan, first: int, last: int) -> tuple[CondensedRow, ..
     return tuple(rows)
 
 
-def _cell_text(plan: Plan, block_id: int, inline: str) -> str:
+def _cell_text(plan: Decisions, block_id: int, inline: str) -> str:
     parts: list[str] = []
     previous_withheld = False
     for wid in plan.document.blocks[block_id].word_ids:
@@ -108,7 +108,7 @@ def _cell_text(plan: Plan, block_id: int, inline: str) -> str:
     return " ".join(parts)
 
 
-def released_headings(plan: Plan) -> list[OutlineEntry]:
+def released_headings(plan: Decisions) -> list[OutlineEntry]:
     """Headings whose every word is released, on pages that appear: the rebuilt outline."""
     doc = plan.document
     entries: list[OutlineEntry] = []

@@ -137,6 +137,7 @@ def conceal_lines(document: Document, ruleset: RuleSet, verdicts: list[Verdict])
     Otherwise the gap between the flanking words gives away the withheld span's width.
     """
     concealing = {r.id for r in ruleset.rules if r.conceal_line or (ruleset.conceal_line and r.action == "withhold")}
+    verdicts = list(verdicts)  # a new list: the caller's verdicts stay as they were
     if not concealing:
         return verdicts, set()
     collateral: set[int] = set()
