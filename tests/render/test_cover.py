@@ -174,11 +174,11 @@ def test_same_data_gives_the_same_bytes(seed_pdf: bytes) -> None:
 
 def test_same_data_gives_the_same_bytes_in_another_process(seed_pdf: bytes) -> None:
     script = (
-        "import sys, tests.test_cover as t\n"
+        "import sys, tests.render.test_cover as t\n"
         "from redactor.render.cover import render_cover_pdf\n"
         "sys.stdout.buffer.write(render_cover_pdf(t.SEED))\n"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, check=True).stdout
     assert out == seed_pdf
 

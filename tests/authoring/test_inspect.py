@@ -19,7 +19,7 @@ from redactor.source.outline import build_outline
 from tests.review_fixtures import HEADINGS, NUMBER, build_source, review_app, rules_text
 
 runner = CliRunner()
-SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "16014-12-add1-rev2.pdf"
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "16014-12-add1-rev2.pdf"
 
 
 @pytest.fixture(scope="module")

@@ -271,7 +271,7 @@ def test_checker_passes_a_clean_rebuild(name: str) -> None:
 
 
 def test_leak_checker_does_not_use_pymupdf() -> None:
-    source = Path(__file__).parent / "adversarial" / "leakcheck.py"
+    source = Path(__file__).parent / "leakcheck.py"
     tree = ast.parse(source.read_text())
     modules: set[str] = set()
     for node in ast.walk(tree):
