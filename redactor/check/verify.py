@@ -120,11 +120,20 @@ def tokens(text: str) -> list[str]:
     return [t for t in (_norm(m.group()) for m in _WORD.finditer(text)) if t]
 
 
+#: PDF string escapes (ISO 32000-1, 7.3.4.2): the letter escapes and up to three octal digits.
+_STRING_ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.DOTALL)
+_ESCAPED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _unescape(match: re.Match[bytes]) -> bytes:
+    code = match.group(1)
+    if code[:1].isdigit():
+        return bytes([int(code, 8) & 0xFF])
+    return _ESCAPED.get(code, b"" if code in b"\r\n" else code)
+
+
 def _decode_literal(raw: bytes) -> str:
-    body = raw[1:-1]
-    body = re.sub(
-        rb"\\([nrtbf()\\])", lambda m: {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(m.group(1), m.group(1)), body
-    )
+    body = _STRING_ESCAPE.sub(_unescape, raw[1:-1])
     if body.startswith(b"\xfe\xff"):
         return body[2:].decode("utf-16-be", "ignore")
     return body.decode("latin-1")
@@ -324,7 +333,7 @@ def _check_images(doc: Any, plan: Plan, report: VerifyReport) -> None:
     exposed -= released
     exposed.discard("")
     for page in doc:
-        for info in page.get_image_info():
+        for info in page.get_image_info(hashes=True):
             digest = (info.get("digest") or b"").hex()
             if digest in exposed:
                 report.findings.append(
