@@ -5,7 +5,9 @@ order, detected headings, furniture), which is not always what a PDF viewer sugg
 prints that structure, with a ready-to-paste selector for every block and section, so a
 rule is written against the real text rather than a guess. Tables come from PyMuPDF's
 ``find_tables`` (ruled tables, without its slow layout model); they are a reading aid
-only, never read by the planner.
+only, never read by the planner. ``find_tables`` extracts every character of a page
+however few lines it has (about 50 ms a page), so a cheap count of the page's line
+segments first skips the pages that cannot hold a ruled table (most pages of prose).
 """
 
 from __future__ import annotations
@@ -36,6 +38,75 @@ def _first_words(text: str, count: int = PREVIEW_WORDS) -> str:
     return " ".join(words[:count]) + (" …" if len(words) > count else "")
 
 
+#: PyMuPDF's default snap tolerance: a segment within this of axis-parallel can become an edge.
+SNAP = 3.0
+#: Edges the smallest ruled table needs (two cells side by side: three verticals, two horizontals).
+MIN_EDGES = (3, 2)
+
+
+def _segment(counts: list[int], p: Any, q: Any) -> None:
+    """Count a near-axis segment toward each orientation it could end up as.
+
+    PyMuPDF calls an edge horizontal only when its ends share exactly one y; any other
+    segment within ``SNAP`` of an axis becomes a "vertical" edge, so only an exactly
+    axis-parallel one counts toward one orientation alone.
+    """
+    dx, dy = abs(p[0] - q[0]), abs(p[1] - q[1])
+    if dx > SNAP and dy > SNAP:  # slanted: never an edge
+        return
+    if dy == 0:
+        counts[1] += 1
+    elif dx == 0:
+        counts[0] += 1
+    else:
+        counts[0] += 1
+        counts[1] += 1
+
+
+def _may_hold_table(page: Any) -> bool:
+    """Whether the page's vector graphics could form a ruled table, counted generously.
+
+    An upper bound on the edges ``find_tables`` (lines strategy) can build: each axis-parallel
+    ``l`` segment, the sides of each ``re``/``qu`` (one side for a thin rectangle drawn as a
+    rule), a path's closing line, plus the outline of every path's bounding box, which
+    ``find_tables`` also adds when it encloses text. Merging edges only lowers their number,
+    so a page below ``MIN_EDGES`` (either way round: a rotated page is turned first) has no
+    table, and its tables list is the same as if it had been analysed.
+    """
+    try:
+        paths = page.get_cdrawings()
+    except Exception:  # let find_tables meet (and report) what this cannot read
+        return True
+    counts = [0, 0]  # vertical, horizontal
+    for path in paths:
+        counts[0] += 2  # the path's bounding box
+        counts[1] += 2
+        items = path.get("items") or []
+        for item in items:
+            kind = item[0]
+            if kind == "l":
+                _segment(counts, item[1], item[2])
+            elif kind == "re":
+                x0, y0, x1, y1 = item[1]
+                width, height = abs(x1 - x0), abs(y1 - y0)
+                if width <= SNAP and width < height:
+                    counts[0] += 1
+                elif height <= SNAP and height < width:
+                    counts[1] += 1
+                else:
+                    counts[0] += 2
+                    counts[1] += 2
+            elif kind == "qu":
+                ul, ur, ll, lr = item[1]
+                for p, q in ((ul, ll), (ll, lr), (lr, ur), (ur, ul)):
+                    _segment(counts, p, q)
+        if path.get("closePath") and items and items[0][0] == "l" and items[-1][0] == "l":
+            _segment(counts, items[-1][2], items[0][1])
+        if min(counts) >= min(MIN_EDGES) and max(counts) >= max(MIN_EDGES):
+            return True
+    return False
+
+
 def _tables_on(page: Any) -> list[Any]:
     """Ruled tables on a page; PyMuPDF's layout model (ten times slower) is left out."""
     try:
@@ -54,7 +125,7 @@ def find_tables(
     try:
         for page in doc:
             try:
-                found = _tables_on(page)
+                found = _tables_on(page) if _may_hold_table(page) else []
             except Exception:  # a reading aid only: a page it cannot analyse has no tables listed
                 found = []
             for table in found:

@@ -6,9 +6,11 @@ import json
 import re
 from pathlib import Path
 
+import pymupdf
 import pytest
 from typer.testing import CliRunner
 
+from redactor.authoring.inspect import _may_hold_table
 from redactor.authoring.yamltext import regex_literal, unique_prefix, yaml_string
 from redactor.check.lint import lint_ruleset
 from redactor.pipeline import make_plan
@@ -169,3 +171,18 @@ def test_sample_annexes_are_listed(tmp_path: Path) -> None:
     annexes = [h for h in data["headings"] if re.match(r"EU crime priority [A-H]", h["text"], re.I)]
     assert [h["page"] for h in annexes] == [3, 14, 37, 59, 72, 77, 91, 106]
     assert all(h["level"] == 1 and h["declared"] for h in annexes)
+
+
+def test_table_search_skips_pages_without_ruling(source: Path) -> None:
+    """Only pages whose vector graphics could form a ruled table go to the (slow) table finder."""
+    with pymupdf.open(source) as doc:
+        assert [page.number + 1 for page in doc if _may_hold_table(page)] == [4]
+    with pymupdf.open() as doc:
+        page = doc.new_page()
+        page.insert_text((72, 72), "Prose only, no lines at all.")
+        assert not _may_hold_table(page)
+        for x in (72, 172, 272):
+            page.draw_line((x, 100), (x, 140))
+        for y in (100, 140):
+            page.draw_line((72, y), (272, y))
+        assert _may_hold_table(page)
