@@ -22,6 +22,25 @@ reasons:
 """
 
 
+#: Rules for the document ``build_document`` makes: sections released, blocks and names withheld.
+SAMPLE_RULES = """
+- id: intro
+  release: {section: '^1\\. Introduction'}
+- id: background
+  withhold: {block: 'background paragraph'}
+  reason: sec
+- id: names
+  withhold: {text: 'Operation [A-Z][a-z]+'}
+  reason: sec
+- id: summary
+  release: {section: '^2\\.1 Public summary'}
+- id: secret-delta
+  withhold: {block: 'SECRETDELTA'}
+- id: secret-echo
+  withhold: {block: 'SECRETECHO'}
+"""
+
+
 def rules_text(rules: str, head: str = RULES_HEAD) -> str:
     """A complete rule file: the common head plus the given ``rules:`` body."""
     return head + "rules:\n" + textwrap.indent(textwrap.dedent(rules).strip("\n"), "  ") + "\n"

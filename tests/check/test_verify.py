@@ -38,24 +38,9 @@ from redactor.pipeline import make_plan
 from redactor.plan.model import Plan
 from redactor.render.extract import render_extract
 from tests.adversarial.corpus import get_case
-from tests.builders import build_document, write_rules
+from tests.builders import SAMPLE_RULES, build_document, write_rules
 
-RULES = """
-- id: intro
-  release: {section: '^1\\. Introduction'}
-- id: background
-  withhold: {block: 'background paragraph'}
-  reason: sec
-- id: names
-  withhold: {text: 'Operation [A-Z][a-z]+'}
-  reason: sec
-- id: summary
-  release: {section: '^2\\.1 Public summary'}
-- id: secret-delta
-  withhold: {block: 'SECRETDELTA'}
-- id: secret-echo
-  withhold: {block: 'SECRETECHO'}
-"""
+RULES = SAMPLE_RULES
 #: The same without the text rule: every withheld area is a whole block.
 BLOCK_RULES = "\n".join(RULES.split("\n")[:5] + RULES.split("\n")[8:])
 #: Extract page 2 (index 1) shows source page 1 (the introduction).

@@ -10,24 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from redactor.cli.app import app
-from tests.builders import all_bytes_text, build_document, pages_text, text_of, write_rules
+from tests.builders import SAMPLE_RULES, all_bytes_text, build_document, pages_text, text_of, write_rules
 
-RULES = """
-- id: intro
-  release: {section: '^1\\. Introduction'}
-- id: background
-  withhold: {block: 'background paragraph'}
-  reason: sec
-- id: names
-  withhold: {text: 'Operation [A-Z][a-z]+'}
-  reason: sec
-- id: summary
-  release: {section: '^2\\.1 Public summary'}
-- id: secret-delta
-  withhold: {block: 'SECRETDELTA'}
-- id: secret-echo
-  withhold: {block: 'SECRETECHO'}
-"""
+RULES = SAMPLE_RULES
 WITHHELD = [
     "SECRETALPHA",
     "SECRETBRAVO",
