@@ -47,11 +47,16 @@ class Extract:
 
     def pages_of_source(self, plan: Plan) -> dict[int, int]:
         """Source page -> the output page showing it (kept pages and condensed ranges)."""
-        shown: dict[int, int] = {}
-        for item, pages in zip(plan.sequence, self.item_pages, strict=True):
-            if item.kind != "withheld_pages" and pages:
-                shown.update({number: pages[0] for number in range(item.first, item.last + 1)})
-        return shown
+        return pages_of_source(plan, self.item_pages)
+
+
+def pages_of_source(plan: Plan, item_pages: tuple[tuple[int, ...], ...]) -> dict[int, int]:
+    """Source page -> the output page showing it, from each sequence item's output pages."""
+    shown: dict[int, int] = {}
+    for item, pages in zip(plan.sequence, item_pages, strict=True):
+        if item.kind != "withheld_pages" and pages:
+            shown.update({number: pages[0] for number in range(item.first, item.last + 1)})
+    return shown
 
 
 def extract_cover(plan: Plan) -> CoverData:
@@ -75,8 +80,7 @@ def render_extract(
     finally:
         src.close()
     try:
-        extract = Extract(b"", cover_pages, item_pages)
-        finish(out, plan, extract.pages_of_source(plan))
+        finish(out, plan, pages_of_source(plan, item_pages))
         return Extract(save_whole(out, _file_id(plan)), cover_pages, item_pages)
     finally:
         out.close()
