@@ -45,10 +45,6 @@ class Extract:
     cover_pages: int
     item_pages: tuple[tuple[int, ...], ...]  # per plan.sequence item, its output page indexes
 
-    def pages_of_source(self, plan: Plan) -> dict[int, int]:
-        """Source page -> the output page showing it (kept pages and condensed ranges)."""
-        return pages_of_source(plan, self.item_pages)
-
 
 def pages_of_source(plan: Plan, item_pages: tuple[tuple[int, ...], ...]) -> dict[int, int]:
     """Source page -> the output page showing it, from each sequence item's output pages."""

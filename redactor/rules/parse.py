@@ -319,7 +319,8 @@ class _SelectorInput:
     marked: Marked
     loc: tuple[Any, ...]
 
-    def _where(self, name: str | None) -> Position:
+    def where(self, name: str | None) -> Position:
+        """Line and column of the named field (or of the selector itself)."""
         if name is None:
             return self.marked.where(self.loc)
         return self.marked.where((*self.loc, "from" if name == "from_" else name))
@@ -328,7 +329,7 @@ class _SelectorInput:
         return _compile(self.values[name], self.flags, self.marked, (*self.loc, "from" if name == "from_" else name))
 
     def error(self, message: str, name: str | None, hint: str) -> RuleError:
-        line, col = self._where(name)
+        line, col = self.where(name)
         return RuleError(message, path=self.marked.path, line=line, column=col, hint=hint)
 
 
@@ -338,7 +339,7 @@ def _selector(
     given = {k: v for k, v in sm.model_dump(by_alias=False).items() if v is not None}
     given_input = _SelectorInput(rm.id, given, re.IGNORECASE if rm.ignore_case else 0, marked, loc)
     for key in given:
-        positions[key] = given_input._where(key)
+        positions[key] = given_input.where(key)
     if "pages" in given:
         _check_pages(str(given["pages"]), marked, (*loc, "pages"))
     return parse_selector(given_input)

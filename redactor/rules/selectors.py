@@ -167,8 +167,6 @@ class Pages(SelectorPart):
 
     @override
     def select(self, ctx: Context, selector: Selector) -> Selection:
-        if selector.get(Region) is not None:
-            return Selection(set(), set(), {})  # never narrows: a region resolves its own pages
         doc = ctx.document
         pages = set(parse_pages(self.spec, doc.page_count))
         blocks = {b for p in pages for b in doc.pages[p - 1].block_ids}
