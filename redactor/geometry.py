@@ -170,3 +170,104 @@ def complement(area: Rect, keep: Iterable[Rect]) -> list[Rect]:
         for band in range(top, bottom + 1):
             covered.update((band, g) for g in free[band] if x0 <= g[0] and g[1] <= x1)
     return sorted(result, key=lambda r: (r.y0, r.x0))
+
+
+#: Bucket size of :class:`Area`'s index, in points.
+_GRID = 64.0
+#: A box over more index cells than this is tested against every rectangle instead.
+_MAX_CELLS = 256
+#: Beyond this a coordinate is treated as unbounded (an unclipped shading): never covered.
+_FAR = 1e6
+
+
+class Area:
+    """A union of rectangles that answers "does it cover this box?" in a few lookups.
+
+    The planner and the writer ask the same question with the same class, so what the
+    plan releases and what the writer keeps cannot drift apart. Coverage is of the
+    union, not of one rectangle: a box lying across the seam of two adjacent rectangles
+    is covered, whatever way the rectangles were cut or ordered.
+    """
+
+    def __init__(self, rects: Iterable[Rect], grow: float = 0.0) -> None:
+        self.rects = [r.expanded(grow) for r in rects if not r.is_empty]
+        self._tuples = [r.as_tuple() for r in self.rects]
+        self._grid: dict[tuple[int, int], list[int]] = {}
+        self._big: list[int] = []  # rectangles over too many cells: checked for every box
+        for i, r in enumerate(self.rects):
+            cells = _cells(r)
+            if cells is None:
+                self._big.append(i)
+            for key in cells or ():
+                self._grid.setdefault(key, []).append(i)
+
+    def _candidates(self, box: Rect) -> list[int]:
+        cells = _cells(box)
+        if cells is None:  # a page-sized box: scanning every rectangle is cheaper
+            return list(range(len(self.rects)))
+        seen: set[int] = set(self._big)
+        for key in cells:
+            seen.update(self._grid.get(key, ()))
+        return sorted(seen)
+
+    def covers(self, box: Rect) -> bool:
+        """True when the union of the rectangles holds all of ``box``."""
+        return self.covers_box(box.x0, box.y0, box.x1, box.y1)
+
+    def holder(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float] | None:
+        """One rectangle that holds the box alone, if there is one (the writer caches it)."""
+        if not (-_FAR < x0 and x1 < _FAR and -_FAR < y0 and y1 < _FAR):
+            return None
+        tuples = self._tuples
+        for i in (*self._grid.get((int(x0 // _GRID), int(y0 // _GRID)), ()), *self._big):
+            r = tuples[i]
+            if r[0] <= x0 and r[1] <= y0 and x1 <= r[2] and y1 <= r[3]:
+                return r
+        return None
+
+    def covers_box(self, x0: float, y0: float, x1: float, y1: float) -> bool:
+        """:meth:`covers` for plain coordinates: the writer asks once per glyph and path."""
+        if not (-_FAR < x0 and x1 < _FAR and -_FAR < y0 and y1 < _FAR):
+            return False
+        gx0, gy0, gx1, gy1 = int(x0 // _GRID), int(y0 // _GRID), int(x1 // _GRID), int(y1 // _GRID)
+        tuples = self._tuples
+        if (gx1 - gx0 + 1) * (gy1 - gy0 + 1) > _MAX_CELLS:
+            candidates: Iterable[int] = range(len(tuples))
+        elif gx0 == gx1 and gy0 == gy1:  # the common case: one cell
+            candidates = (*self._grid.get((gx0, gy0), ()), *self._big)
+        else:
+            found = set(self._big)
+            for gx in range(gx0, gx1 + 1):
+                for gy in range(gy0, gy1 + 1):
+                    found.update(self._grid.get((gx, gy), ()))
+            candidates = sorted(found)
+        near: list[int] = []
+        for i in candidates:
+            r = tuples[i]
+            if r[0] <= x0 and r[1] <= y0 and x1 <= r[2] and y1 <= r[3]:
+                return True
+            if r[0] < x1 and x0 < r[2] and r[1] < y1 and y0 < r[3]:
+                near.append(i)
+        if not near:
+            return False
+        return not subtract_all([Rect(x0, y0, x1, y1)], [self.rects[i] for i in near])
+
+    def hits(self, box: Rect) -> list[int]:
+        """Indexes of the rectangles that overlap ``box`` (touching edges do not count)."""
+        candidates = self._candidates(box) if _bounded(box) else range(len(self.rects))
+        return [i for i in candidates if self.rects[i].intersects(box)]
+
+
+def _bounded(box: Rect) -> bool:
+    return all(abs(v) < _FAR for v in box.as_tuple())
+
+
+def _cells(box: Rect) -> list[tuple[int, int]] | None:
+    """The index cells a box touches; None when unbounded or over too many cells."""
+    if not _bounded(box):
+        return None
+    xs = range(int(box.x0 // _GRID), int(box.x1 // _GRID) + 1)
+    ys = range(int(box.y0 // _GRID), int(box.y1 // _GRID) + 1)
+    if len(xs) * len(ys) > _MAX_CELLS:
+        return None
+    return [(x, y) for x in xs for y in ys]

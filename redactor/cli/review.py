@@ -125,7 +125,7 @@ def audit(
         Path | None, typer.Option("--output", "-o", help="Write the log as LOG.json, LOG.csv or LOG.html.")
     ] = None,
     internal: Annotated[
-        bool, typer.Option("--internal", help="Add the withheld text (the log is then classified).")
+        bool, typer.Option("--internal", help="Add withheld text, rectangles, counts, source hash (classified).")
     ] = False,
     password: Password = None,
     quiet: Quiet = False,

@@ -43,6 +43,7 @@ class WithheldArea:
     section: int | None  # innermost section of the run's first block
     placeholder: DrawnText | None
     furniture: bool  # a run inside running headers/footers
+    drawing_ids: tuple[int, ...] = ()  # withheld line art of the run (or the area's only content)
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,13 @@ class PagePlan:
     number: int
     disposition: Literal["kept", "withheld", "condensed"]
     areas: tuple[WithheldArea, ...]
-    keep_rects: tuple[Rect, ...]  # released content, never touched by removal
+    keep_rects: tuple[Rect, ...]  # released text: a glyph survives only inside their union
     remove_rects: tuple[Rect, ...]  # everything else, beyond the page edges included
     drawn: tuple[DrawnText, ...]
     rewritten: frozenset[int]  # released words replaced by a marking rewrite
+    keep_art: tuple[Rect, ...] = ()  # released line art: a path or shading survives only inside
+    keep_images: tuple[Rect, ...] = ()  # released image pixels: only these survive, and only if visible
+    drawing_verdicts: tuple[Verdict, ...] = ()  # per Page.drawing_ids
 
 
 @dataclass(frozen=True)

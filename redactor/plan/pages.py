@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from redactor.geometry import KEEP_CLEARANCE, OFF_PAGE_MARGIN, Rect, bounding, complement, subtract_all
-from redactor.plan.layout import fit_placeholder, marking_size
+from redactor.plan.art import ArtPlan, art_plan
+from redactor.plan.layout import marking_size, place_placeholder, placeholder_size
 from redactor.plan.model import DrawnText, PagePlan, WithheldArea
 from redactor.plan.precedence import Verdict
 from redactor.rules.model import Rule, RuleSet
@@ -74,13 +75,90 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
     padded = [k.expanded(KEEP_CLEARANCE) for k in keep]
     areas = _runs(ctx, ruleset, page.block_ids, verdicts, padded, first_area_id)
     areas = _with_images(ctx, ruleset, areas, page.image_ids, image_verdicts, first_area_id + len(areas))
+    art = art_plan(doc, number, verdicts, image_verdicts, selections)
+    areas = _with_drawings(ctx, ruleset, areas, page.drawing_ids, art, first_area_id + len(areas))
+    keep_images = _image_keep(inputs, number, withheld_boxes)
     span = page.mediabox.union(page.cropbox).expanded(OFF_PAGE_MARGIN)
     remove = complement(span, padded)
     drawn = tuple(a.placeholder for a in areas if a.placeholder is not None) + tuple(marking_drawn)
     disposition: Literal["kept", "condensed"] = "condensed" if in_condensed else "kept"
     return PagePlan(
-        number, disposition, tuple(areas), tuple(keep), tuple(remove), drawn, frozenset(rewritten)
+        number,
+        disposition,
+        tuple(areas),
+        tuple(keep),
+        tuple(remove),
+        drawn,
+        frozenset(rewritten),
+        keep_art=art.keep,
+        keep_images=tuple(keep_images),
+        drawing_verdicts=art.verdicts,
     ), rewrites
+
+
+def _image_keep(inputs: PageInputs, number: int, withheld_words: list[Rect]) -> list[Rect]:
+    """Where image pixels may survive: released images and release regions, less withheld atoms."""
+    doc = inputs.ctx.document
+    page = doc.pages[number - 1]
+    released = [doc.images[i].rect for i in page.image_ids if not inputs.image_verdicts[i].withheld]
+    holes = list(withheld_words) + [doc.images[i].rect for i in page.image_ids if inputs.image_verdicts[i].withheld]
+    for rule, selection in inputs.selections:
+        rects = selection.areas.get(number, ())
+        (released if rule.action == "release" else holes).extend(rects)
+    return subtract_all(released, holes)
+
+
+def _with_drawings(
+    ctx: Context,
+    ruleset: RuleSet,
+    areas: list[WithheldArea],
+    drawing_ids: tuple[int, ...],
+    art: ArtPlan,
+    next_id: int,
+) -> list[WithheldArea]:
+    """Withheld line art joins the run it lies over; the rest is one area per deciding rule.
+
+    Line art alone gets no placeholder: it is recorded (audit, preview), not announced.
+    """
+    doc = ctx.document
+    result = list(areas)
+    alone: dict[str, list[int]] = {}
+    verdict_of: dict[str, Verdict] = {}
+    for drawing_id, verdict in zip(drawing_ids, art.verdicts, strict=True):
+        if not verdict.withheld:
+            continue
+        rect = doc.drawings[drawing_id].rect
+        host = next((i for i, a in enumerate(result) if a.word_ids and _touches(rect, a.rects)), None)
+        if host is None:
+            alone.setdefault(verdict.rule, []).append(drawing_id)
+            verdict_of.setdefault(verdict.rule, verdict)
+            continue
+        area = result[host]
+        result[host] = replace(
+            area, drawing_ids=(*area.drawing_ids, drawing_id), rules=tuple(dict.fromkeys((*area.rules, verdict.rule)))
+        )
+    reasons_by_rule = {r.id: r.reason for r in ruleset.rules}
+    for offset, (rule_id, ids) in enumerate(alone.items()):
+        verdict = verdict_of[rule_id]
+        reason = reasons_by_rule.get(rule_id)
+        result.append(
+            WithheldArea(
+                id=next_id + offset,
+                page=doc.drawings[ids[0]].page,
+                rects=tuple(doc.drawings[d].rect for d in ids),
+                word_ids=(),
+                image_ids=(),
+                block_ids=(),
+                rules=(rule_id,),
+                level=verdict.level,
+                reasons=(reason,) if reason else (),
+                section=None,
+                placeholder=None,
+                furniture=False,
+                drawing_ids=tuple(ids),
+            )
+        )
+    return result
 
 
 def _released_segments(doc: Document, word_ids: tuple[int, ...], verdicts: Sequence[Verdict]) -> list[Rect]:
@@ -237,9 +315,7 @@ def _area(
         deciders = [verdicts[w] for w in word_ids]
         page = doc.words[word_ids[0]].page
         blocks = tuple(dict.fromkeys(doc.words[w].block for w in word_ids))
-        first = doc.words[word_ids[0]]
         furniture = doc.blocks[blocks[0]].furniture
-        size = first.size
     else:
         image = doc.images[image_ids[0]]
         rects = [image.rect]
@@ -248,31 +324,15 @@ def _area(
         anchor = ctx.image_block.get(image.id)
         blocks = (anchor,) if anchor is not None else ()
         furniture = False
-        size = doc.body_size
     rule_ids = tuple(dict.fromkeys(v.rule for v in deciders))
     reasons_by_rule = {r.id: r.reason for r in ruleset.rules}
     reasons = tuple(dict.fromkeys(r for r in (reasons_by_rule.get(i) for i in rule_ids) if r))
     section = ctx.outline.section_of_block.get(blocks[0]) if blocks else None
     placeholder = None
     if not furniture:
-        origin_rect, fsize = fit_placeholder(ruleset.placeholders.inline, rects, size)
-        placeholder = DrawnText(
-            "placeholder",
-            ruleset.placeholders.inline,
-            (
-                origin_rect.x0,
-                _baseline(
-                    Rect(
-                        origin_rect.x0,
-                        origin_rect.y0,
-                        origin_rect.x1,
-                        min(origin_rect.y1, origin_rect.y0 + fsize * 1.38),
-                    )
-                ),
-            ),
-            fsize,
-            True,
-        )
+        fsize = placeholder_size(doc.body_size)
+        origin = place_placeholder(ruleset.placeholders.inline, rects, fsize, doc.pages[page - 1].width)
+        placeholder = DrawnText("placeholder", ruleset.placeholders.inline, origin, fsize, True)
     return WithheldArea(
         id=area_id,
         page=page,

@@ -132,9 +132,10 @@ def _mostly_inside(rect: Rect, box: Rect) -> bool:
 
 
 def conceal_lines(document: Document, ruleset: RuleSet, verdicts: list[Verdict]) -> tuple[list[Verdict], set[int]]:
-    """With ``conceal: line``, a withheld span flanked by released words hides its whole line.
+    """With ``conceal: line``, a withheld span on a line with released words hides its whole line.
 
-    Otherwise the gap between the flanking words gives away the withheld span's width.
+    Otherwise the gap between the flanking words, or at a line end the spacing of a justified
+    line and the place where the next text starts, gives away the withheld span's width.
     """
     concealing = {r.id for r in ruleset.rules if r.conceal_line or (ruleset.conceal_line and r.action == "withhold")}
     verdicts = list(verdicts)  # a new list: the caller's verdicts stay as they were
@@ -143,13 +144,11 @@ def conceal_lines(document: Document, ruleset: RuleSet, verdicts: list[Verdict])
     collateral: set[int] = set()
     for line in document.lines:
         ids = line.word_ids
-        for i, wid in enumerate(ids):
+        for wid in ids:
             v = verdicts[wid]
             if not v.withheld or v.rule not in concealing:
                 continue
-            left = any(not verdicts[x].withheld for x in ids[:i])
-            right = any(not verdicts[x].withheld for x in ids[i + 1 :])
-            if left and right:
+            if any(not verdicts[x].withheld for x in ids):
                 for x in ids:
                     if not verdicts[x].withheld:
                         verdicts[x] = v

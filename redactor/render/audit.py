@@ -1,13 +1,17 @@
 """The withholding log: where, why and how much was withheld, read from the plan alone.
 
 One entry per withheld area (a run on a kept page) and one per run of dropped pages, each
-with its rectangles, level, deciding rule ids (or ``default``), reasons with their legal
-text, word and character counts and the section it lies in; then summaries per section,
-page, rule and reason, and totals in which released + withheld words = all words.
+with its pages, level, deciding rule ids (or ``default``), reasons with their legal text
+and the section it lies in; then summaries per section, page, rule and reason, and totals
+in which released + withheld words = all words.
 
 The log is public by default: it holds no withheld text, and a heading whose own words
-are withheld is named only by its page. ``internal=True`` adds the withheld text of each
-entry and marks the log as classified, for reviewers only.
+are withheld is named only by its page. Nor does it hold the size of what is withheld
+entry by entry (rectangles, word and character counts) or the source's fingerprint: the
+width and length of a withheld word narrow it to a few candidates. Word counts appear only
+summed per section, page, rule and reason. ``internal=True`` adds, per entry, the
+rectangles, word and character counts and withheld text, the source's SHA-256 and the
+withheld character total, and marks the log as classified, for reviewers only.
 """
 
 from __future__ import annotations
@@ -67,23 +71,26 @@ class _Log:
         return [{"code": c, "text": self.plan.ruleset.reasons.get(c, "")} for c in codes]
 
     def entry(self, kind: str, pages: list[int], rects: list[dict[str, Any]], words: list[int], **extra: Any) -> dict:
-        """One log entry; ``extra`` gives rules, level, images, section, placeholder, furniture."""
+        """One log entry; ``extra`` gives rules, level, images, section, placeholder, furniture.
+
+        Rectangles and word and character counts go in the internal log only.
+        """
         rules = extra.pop("rules")
         entry: dict[str, Any] = {
             "entry": 0,
             "kind": kind,
             "first_page": pages[0],
             "last_page": pages[-1],
-            "rects": rects,
             "level": extra["level"],
             "level_name": LEVEL_NAMES.get(extra.pop("level"), "rule"),
             "rules": rules,
             "reasons": self.reasons(rules),
-            "words": len(words),
-            "characters": sum(len(self.doc.words[w].text) for w in words),
             **extra,
         }
         if self.internal:
+            entry["rects"] = rects
+            entry["words"] = len(words)
+            entry["characters"] = sum(len(self.doc.words[w].text) for w in words)
             entry["text"] = " ".join(self.doc.words[w].text for w in words)
         return entry
 
@@ -144,7 +151,7 @@ class _Log:
         dispositions = Counter(p.disposition for p in plan.pages)
         entries = self.entries()
         by_rule = self.by_rule(entries)
-        return {
+        log: dict[str, Any] = {
             "log": "withholding log",
             "marking": INTERNAL_MARKING if self.internal else PUBLIC_MARKING,
             "internal": self.internal,
@@ -154,7 +161,6 @@ class _Log:
                 "subject": rs.document.subject,
                 "dated": str(rs.document.dated),
                 "pages": doc.page_count,
-                "sha256": doc.fingerprint,
             },
             "release": {
                 "number": new_number(rs.document.number, rs.release.extract),
@@ -164,7 +170,6 @@ class _Log:
                 "words": len(doc.words),
                 "released_words": len(doc.words) - len(out_words),
                 "withheld_words": len(out_words),
-                "withheld_characters": sum(len(doc.words[w].text) for w in out_words),
                 "images": len(doc.images),
                 "withheld_images": sum(e["images"] for e in entries),
                 "pages": doc.page_count,
@@ -179,6 +184,10 @@ class _Log:
             "by_rule": by_rule,
             "by_reason": self.by_reason(out_words),
         }
+        if self.internal:
+            log["document"]["sha256"] = doc.fingerprint
+            log["totals"]["withheld_characters"] = sum(len(doc.words[w].text) for w in out_words)
+        return log
 
     def by_rule(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Per rule of the file (and default/furniture/off-page): words and images it released or withheld."""
@@ -278,27 +287,30 @@ def render_audit(plan: Plan, fmt: str, internal: bool = False) -> str:
 
 CSV_COLUMNS = (
     "entry", "kind", "first_page", "last_page", "level", "level_name", "rules", "reasons", "reason_texts",
-    "words", "characters", "images", "section", "placeholder", "rects",
+    "images", "section", "placeholder",
 )  # fmt: skip
+#: Columns of the internal log only: the size and place of each entry, and its text.
+INTERNAL_CSV_COLUMNS = ("words", "characters", "rects", "text")
 
 
 def _csv(data: dict[str, Any]) -> str:
     buffer = io.StringIO()
-    columns = (["marking"] if data["internal"] else []) + list(CSV_COLUMNS) + (["text"] if data["internal"] else [])
+    internal = data["internal"]
+    columns = (["marking"] if internal else []) + list(CSV_COLUMNS) + (list(INTERNAL_CSV_COLUMNS) if internal else [])
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for e in data["entries"]:
-        writer.writerow(
-            {
-                **e,
-                "marking": data["marking"],
-                "rules": ";".join(e["rules"]),
-                "reasons": ";".join(r["code"] for r in e["reasons"]),
-                "reason_texts": ";".join(r["text"] for r in e["reasons"]),
-                "section": " > ".join(e["section"]),
-                "rects": ";".join(f"{r['page']}:" + ",".join(f"{v:g}" for v in r["rect"]) for r in e["rects"]),
-            }
-        )
+        row = {
+            **e,
+            "marking": data["marking"],
+            "rules": ";".join(e["rules"]),
+            "reasons": ";".join(r["code"] for r in e["reasons"]),
+            "reason_texts": ";".join(r["text"] for r in e["reasons"]),
+            "section": " > ".join(e["section"]),
+        }
+        if internal:
+            row["rects"] = ";".join(f"{r['page']}:" + ",".join(f"{v:g}" for v in r["rect"]) for r in e["rects"])
+        writer.writerow(row)
     return buffer.getvalue()
 
 

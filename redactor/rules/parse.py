@@ -288,7 +288,7 @@ def _build(model: RuleFileModel, marked: Marked) -> RuleSet:
         reasons=dict(model.reasons),
         headings=headings,
         rules=tuple(rules),
-        conceal_line=model.conceal == "line",
+        conceal_line=model.conceal == "line" or model.placeholders.conceal == "line",
         marked=marked,
     )
 

@@ -50,6 +50,7 @@ class PlaceholdersModel(_Strict):
     """Placeholder wording; None means the language's default."""
 
     per: Literal["block", "run"] = "block"
+    conceal: Literal["line"] | None = None  # for every withhold rule, as the top-level key
     inline: str | None = None
     page: str | None = None
     pages: str | None = None

@@ -18,7 +18,7 @@ from typing import Any
 
 from redactor.errors import SourceError
 from redactor.geometry import Rect
-from redactor.source.model import Block, Document, Image, Line, Page, Word
+from redactor.source.model import Block, Document, Drawing, Image, Line, Page, Word
 
 #: Share of the page height at top and bottom where running headers/footers live.
 FURNITURE_MARGIN = 0.09
@@ -34,6 +34,8 @@ BULLET_GAP = 36.0
 #: Hyphens that join a word split across a line break.
 _HYPHENS = ("-", "\u00ad", "\u2010")
 _DIGITS = re.compile(r"\d+")
+#: What MuPDF's box log calls the painting operations that make line art, and our names.
+_ART_KINDS = {"fill-path": "fill", "stroke-path": "stroke", "fill-shade": "shading"}
 
 
 def open_pdf(path: str | Path, password: str | None = None) -> Any:
@@ -131,6 +133,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
     coords: array[float] = array("d")  # four per word, see model.Word
     words: list[Word] = []
     images: list[Image] = []
+    drawings: list[Drawing] = []
     raw_lines: list[tuple[int, int, str, float, float]] = []  # line id, page, shape, y, h
 
     for index in range(doc.page_count):
@@ -216,6 +219,13 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
             page_image_ids.append(len(images))
             digest = info.get("digest") or b""
             images.append(Image(len(images), number, bbox, int(info.get("xref") or 0), digest.hex()))
+        page_drawing_ids: list[int] = []
+        for kind, box in page.get_bboxlog():
+            art = _ART_KINDS.get(kind)
+            if art is None:
+                continue
+            page_drawing_ids.append(len(drawings))
+            drawings.append(Drawing(len(drawings), number, Rect.of(box), art))
         pages.append(
             Page(
                 number=number,
@@ -227,6 +237,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
                 block_ids=tuple(page_block_ids),
                 image_ids=tuple(page_image_ids),
                 has_text_layer=bool(page_block_ids),
+                drawing_ids=tuple(page_drawing_ids),
             )
         )
 
@@ -260,6 +271,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
         images=tuple(images),
         body_size=body[0][0] if body else 11.0,
         fingerprint=fingerprint,
+        drawings=tuple(drawings),
     )
 
 

@@ -1,8 +1,8 @@
 """The document as the rules see it: frozen values, 1-based pages, PDF points top-left.
 
 Built once by :mod:`redactor.source.load`; read by the planner, ``inspect`` and the renderers.
-Atoms (the units that get a verdict) are words and images; ids are indexes into
-``Document.words`` / ``Document.images``.
+Atoms (the units that get a verdict) are words, images and drawings (line art); ids are
+indexes into ``Document.words`` / ``Document.images`` / ``Document.drawings``.
 """
 
 from __future__ import annotations
@@ -80,6 +80,20 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Drawing:
+    """Line art: one filled or stroked path, or a smooth shading, as MuPDF paints it.
+
+    Only its box is kept: the planner decides line art by where it lies relative to
+    released and withheld text, and the writer keeps or drops each path by that box.
+    """
+
+    id: int
+    page: int
+    rect: Rect
+    kind: str  # "fill", "stroke" or "shading"
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One source page."""
 
@@ -92,11 +106,12 @@ class Page:
     block_ids: tuple[int, ...]  # reading order
     image_ids: tuple[int, ...]
     has_text_layer: bool
+    drawing_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class Document:
-    """Pages > blocks > lines > words, plus images; headings are derived in outline.py."""
+    """Pages > blocks > lines > words, plus images and drawings; headings are derived in outline.py."""
 
     path: str
     pages: tuple[Page, ...]
@@ -106,6 +121,7 @@ class Document:
     images: tuple[Image, ...]
     body_size: float  # the most common font size of non-furniture text
     fingerprint: str  # sha256 of the source bytes
+    drawings: tuple[Drawing, ...] = ()
 
     @property
     def page_count(self) -> int:
