@@ -22,8 +22,8 @@ new document, that none of the following is left:
 - earlier revisions and the file identifier (the file is written whole, with a new
   identifier derived from its content).
 
-Non-goals. Page content is removed by redaction in render/pdf.py, not here; fonts are
-kept (a subset's unused glyphs carry no text).
+Non-goals. Page content is removed by the keep-list writer (render/redact.py), and fonts
+are cut to the glyphs the extract shows by output/fonts.py, not here.
 There is no switch to skip any of it.
 """
 
