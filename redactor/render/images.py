@@ -70,7 +70,7 @@ def _rebuild(page: Any, xref: int, transforms: list[Any], released: tuple[Rect, 
         shots = []
         for value in (0, 255):
             stand_in = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, width, height), False)
-            stand_in.set_rect(stand_in.irect, (value,))
+            stand_in.clear_with(value)  # set_rect would walk the pixels in Python
             _put(doc, xref, stand_in, jpeg=False)
             shots.append(_render(page, clip, zoom))
         shown = shots[0] != shots[1]
@@ -111,8 +111,8 @@ def _decode(doc: Any, xref: int) -> Any:
     pix = pymupdf.Pixmap(doc, xref)
     if pix.colorspace is None:
         return pix
-    if pix.colorspace.n not in (1, 3):
-        pix = pymupdf.Pixmap(pymupdf.csRGB, pix)  # CMYK, Lab, DeviceN, Indexed
+    if pix.colorspace.name not in ("DeviceGray", "DeviceRGB"):  # CMYK, Lab, ICC, DeviceN, Indexed ...
+        pix = pymupdf.Pixmap(pymupdf.csGRAY if pix.colorspace.n == 1 else pymupdf.csRGB, pix)
     mask_ref = doc.xref_get_key(xref, "SMask")
     if mask_ref[0] == "xref" and not pix.alpha:
         mask = pymupdf.Pixmap(doc, int(mask_ref[1].split()[0]))
