@@ -8,8 +8,9 @@ manner of the bundled sample. Every measurement runs in its own child process
 
 Kinds: ``floor`` (PyMuPDF alone: open, words of every page, the plan's very redaction areas
 applied once per kept page, save with garbage=4/deflate), ``apply`` (make_plan + release
-without verification), ``verify`` (the same with the leak check), ``batch1``/``batch2``
-(a manifest of small documents released with 1 or 2 worker processes).
+without verification), ``verify`` (the same with the leak check), ``flatten`` (``apply``
+with ``--flatten`` at 150 dpi, no verification), ``batch1``/``batch2`` (a manifest of small
+documents released with 1 or 2 worker processes).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ OUT = HERE / "out"
 RESULTS = HERE / "results.json"
 GENERATOR_VERSION = 1
 DEFAULT_SIZES = (100, 1000, 5000)
-KINDS = ("floor", "apply", "verify")
+KINDS = ("floor", "apply", "verify", "flatten")
+FLATTEN_DPI = 150
 
 HEADER = "RESTREINT UE/EU RESTRICTED"
 NUMBER = "BENCH 4711/26"
@@ -263,14 +265,19 @@ def _floor(size: int) -> float:
     return time.perf_counter() - start
 
 
-def _apply(size: int, verify: bool) -> float:
+def _apply(size: int, verify: bool, flatten_dpi: int | None = None) -> tuple[float, dict[str, object]]:
+    """Seconds, and the output's size and page counts (not timed)."""
     from redactor.pipeline import Outputs, make_plan, release
 
     source, rules = source_for(size)
+    out = OUT / (f"flat-{size}.pdf" if flatten_dpi else f"ext-{size}.pdf")
     start = time.perf_counter()
     plan = make_plan(source, rules)
-    release(plan, source, Outputs(OUT / f"ext-{size}.pdf"), verify=verify)
-    return time.perf_counter() - start
+    release(plan, source, Outputs(out), verify=verify, flatten_dpi=flatten_dpi)
+    seconds = time.perf_counter() - start
+    kept = [p for p in plan.pages if p.disposition == "kept"]
+    flattened = sum(bool(p.areas) for p in kept)
+    return seconds, {"output_bytes": out.stat().st_size, "kept_pages": len(kept), "flattened_pages": flattened}
 
 
 def _batch(docs: int, pages: int, jobs: int) -> float:
@@ -289,14 +296,17 @@ def _batch(docs: int, pages: int, jobs: int) -> float:
 
 def one(kind: str, size: int, batch_pages: int) -> dict[str, object]:
     """Run one measurement in this process and return its result."""
-    if kind in ("floor", "apply", "verify"):
+    extra: dict[str, object] = {}
+    if kind in ("floor", "apply", "verify", "flatten"):
         source_for(size)  # generation is never timed
         if kind == "floor":
             _rects(size)
     if kind == "floor":
         seconds = _floor(size)
     elif kind in ("apply", "verify"):
-        seconds = _apply(size, verify=kind == "verify")
+        seconds, extra = _apply(size, verify=kind == "verify")
+    elif kind == "flatten":
+        seconds, extra = _apply(size, verify=False, flatten_dpi=FLATTEN_DPI)
     elif kind == "rects":
         _rects(size)
         seconds = 0.0
@@ -306,7 +316,7 @@ def one(kind: str, size: int, batch_pages: int) -> dict[str, object]:
     else:
         raise SystemExit(f"unknown kind {kind}")
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"kind": kind, "size": size, "seconds": round(seconds, 3), "peak_rss_mib": round(rss_kib / 1024, 1)}
+    return {"kind": kind, "size": size, "seconds": round(seconds, 3), "peak_rss_mib": round(rss_kib / 1024, 1), **extra}
 
 
 def _child(kind: str, size: int, batch_pages: int) -> dict[str, object]:
@@ -385,6 +395,22 @@ def main(argv: list[str] | None = None) -> int:
 
     def pick(kind: str, size: int) -> dict[str, object] | None:
         return next((r for r in results if r["kind"] == kind and r["size"] == size), None)
+
+    print(f"\nflatten ({FLATTEN_DPI} dpi) against the keep-list extract (apply), both without verification:")
+    print(
+        f"{'pages':>6} {'kept':>6} {'flat':>6} {'apply s/kept':>13} {'flatten s/kept':>15} "
+        f"{'apply MB':>9} {'flatten MB':>11} {'x size':>7}"
+    )
+    for size in sizes:
+        keep, flat = pick("apply", size), pick("flatten", size)
+        if keep and flat:
+            kept = int(flat["kept_pages"])  # type: ignore[call-overload]
+            keep_bytes, flat_bytes = int(keep["output_bytes"]), int(flat["output_bytes"])  # type: ignore[call-overload]
+            print(
+                f"{size:>6} {kept:>6} {flat['flattened_pages']:>6} {float(keep['seconds']) / kept:>13.4f} "  # type: ignore[arg-type]
+                f"{float(flat['seconds']) / kept:>15.4f} {keep_bytes / 1e6:>9.2f} {flat_bytes / 1e6:>11.2f} "  # type: ignore[arg-type]
+                f"{flat_bytes / keep_bytes:>7.1f}"
+            )
 
     slope = exponent([(float(r["size"]), float(r["seconds"])) for r in results if r["kind"] == "apply"])  # type: ignore[arg-type]
     print(f"\nfitted exponent of apply --no-verify time vs pages: {slope:.2f}" if slope is not None else "")

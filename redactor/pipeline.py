@@ -49,13 +49,16 @@ def release(
     verify: bool = True,
     progress: Progress = no_progress,
     template_dir: Path | None = None,
+    flatten_dpi: int | None = None,
 ) -> dict[str, Path]:
     """Render every requested output from the plan and write them all, or none.
 
     Everything is rendered (and the PDF verified) in memory first; only then are the files
-    written, each atomically, so a failure leaves no output behind.
+    written, each atomically, so a failure leaves no output behind. With ``flatten_dpi``,
+    kept pages with withheld areas become pictures at that resolution with their released
+    words as invisible text.
     """
-    extract = render_extract(plan, str(source), password, progress, template_dir)
+    extract = render_extract(plan, str(source), password, progress, template_dir, flatten_dpi)
     if verify:
         verify_extract(extract.pdf, plan)
     rendered: dict[Path, bytes | str] = {outputs.pdf: extract.pdf}

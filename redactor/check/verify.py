@@ -127,7 +127,7 @@ _ESCAPED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 def _unescape(match: re.Match[bytes]) -> bytes:
     code = match.group(1)
-    if code[:1].isdigit():
+    if code[:1] in b"01234567":  # \8 and \9 are not octal: the backslash is dropped
         return bytes([int(code, 8) & 0xFF])
     return _ESCAPED.get(code, b"" if code in b"\r\n" else code)
 

@@ -9,8 +9,9 @@ import typer
 
 from redactor.check.verify import verify_document
 from redactor.cli.common import Password, Quiet, handled, progress_bar, said_written
-from redactor.errors import ExitCode
+from redactor.errors import ExitCode, InputError
 from redactor.pipeline import Outputs, commit, cover_sheet, make_plan, release
+from redactor.render.flatten import DEFAULT_DPI, MAX_DPI, MIN_DPI
 from redactor.source.load import open_pdf
 
 
@@ -31,12 +32,29 @@ def apply(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the leak check of the output (benchmarks only).")
     ] = False,
+    flatten: Annotated[
+        bool,
+        typer.Option(
+            "--flatten",
+            help="Turn every kept page with a withheld area into one picture (withheld areas painted white) "
+            "with its released words as invisible, searchable text. Bigger and slower; for the most "
+            "sensitive releases.",
+        ),
+    ] = False,
+    flatten_dpi: Annotated[
+        int | None,
+        typer.Option(
+            "--flatten-dpi",
+            help=f"Resolution of flattened pages, {MIN_DPI}-{MAX_DPI} dpi (default {DEFAULT_DPI}); needs --flatten.",
+        ),
+    ] = None,
     password: Password = None,
     quiet: Quiet = False,
 ) -> None:
     """Write the public extract: withheld parts removed, placeholders drawn, cover in front."""
 
     with handled():
+        dpi = _flatten_dpi(flatten, flatten_dpi)
         plan = make_plan(source, rules, password)
         with progress_bar(plan.document.page_count, "extract", quiet) as advance:
             written = release(
@@ -47,8 +65,22 @@ def apply(
                 verify=not no_verify,
                 progress=advance,
                 template_dir=template,
+                flatten_dpi=dpi,
             )
         said_written(quiet, written)
+
+
+def _flatten_dpi(flatten: bool, dpi: int | None) -> int | None:
+    """The flattening resolution asked for, or None; a usage error when it makes no sense."""
+    if dpi is not None and not flatten:
+        raise InputError("--flatten-dpi is given without --flatten.", hint="add --flatten, or leave --flatten-dpi out.")
+    if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
+        raise InputError(
+            f"--flatten-dpi {dpi} is outside {MIN_DPI}-{MAX_DPI}.",
+            hint=f"{DEFAULT_DPI} (the default) suits print; below {MIN_DPI} small print is unreadable, "
+            f"above {MAX_DPI} pages grow very large.",
+        )
+    return (dpi or DEFAULT_DPI) if flatten else None
 
 
 def cover(

@@ -3,10 +3,12 @@
 Named stages, each reading the plan and deciding nothing:
 
 1. ``assemble``: a new document: the cover, then kept pages (each redacted alone, see
-   :mod:`redactor.render.redact`, and copied in without annotations, links or widgets),
+   :mod:`redactor.render.redact`, flattened when asked, see :mod:`redactor.render.flatten`,
+   and copied in without annotations, links or widgets),
    placeholder pages and condensed ranges, in the plan's order; it records where each
    item landed (the page map);
-2. ``finish``: ligatures decomposed, every leak surface scrubbed
+2. ``finish``: ligatures decomposed, fonts cut to the glyphs the extract shows
+   (:mod:`redactor.output.fonts`), every leak surface scrubbed
    (:mod:`redactor.output.scrub`), the outline rebuilt from released headings;
 3. ``save_whole`` (:mod:`redactor.output.save`): whole and reproducible.
 
@@ -22,12 +24,14 @@ from typing import Any
 
 from redactor import __version__
 from redactor.numbering import new_number
+from redactor.output.fonts import subset_fonts
 from redactor.output.save import file_id, save_whole
 from redactor.output.scrub import scrub_document
 from redactor.plan.model import OutputItem, Plan
 from redactor.progress import Progress, no_progress
 from redactor.render.condensed import render_condensed
 from redactor.render.cover import CoverData, cover_data, render_cover_pdf
+from redactor.render.flatten import flatten_page, released_words
 from redactor.render.ligatures import decompose_ligatures
 from redactor.render.redact import redacted_copy
 from redactor.source.load import open_pdf
@@ -66,13 +70,18 @@ def render_extract(
     password: str | None = None,
     progress: Progress = no_progress,
     template_dir: Path | None = None,
+    flatten_dpi: int | None = None,
 ) -> Extract:
-    """The extract: the same plan and source always give the same bytes."""
+    """The extract: the same plan and source always give the same bytes.
+
+    With ``flatten_dpi``, kept pages that have a withheld area are flattened at that
+    resolution (see :mod:`redactor.render.flatten`).
+    """
     import pymupdf
 
     src = open_pdf(source_path, password)
     try:
-        out, item_pages, cover_pages = assemble(plan, src, progress, template_dir)
+        out, item_pages, cover_pages = assemble(plan, src, progress, template_dir, flatten_dpi)
     finally:
         src.close()
     try:
@@ -84,7 +93,11 @@ def render_extract(
 
 
 def assemble(
-    plan: Plan, src: Any, progress: Progress = no_progress, template_dir: Path | None = None
+    plan: Plan,
+    src: Any,
+    progress: Progress = no_progress,
+    template_dir: Path | None = None,
+    flatten_dpi: int | None = None,
 ) -> tuple[Any, tuple[tuple[int, ...], ...], int]:
     """The new document (cover, kept, placeholder and condensed pages), its page map, cover pages."""
     import pymupdf
@@ -97,8 +110,11 @@ def assemble(
         for item in plan.sequence:
             first = out.page_count
             if item.kind == "page":
-                single = redacted_copy(src, plan.pages[item.first - 1])
+                page_plan = plan.pages[item.first - 1]
+                single = redacted_copy(src, page_plan)
                 try:
+                    if flatten_dpi and page_plan.areas:
+                        flatten_page(single, page_plan, released_words(plan, item.first), flatten_dpi)
                     out.insert_pdf(single, links=0, annots=0, widgets=0)
                 finally:
                     single.close()
@@ -115,8 +131,9 @@ def assemble(
 
 
 def finish(out: Any, plan: Plan, shown: dict[int, int]) -> None:
-    """Ligatures decomposed, leak surfaces scrubbed, bookmarks rebuilt from released headings."""
+    """Ligatures decomposed, fonts cut to the glyphs shown, leak surfaces scrubbed, bookmarks rebuilt."""
     decompose_ligatures(out)
+    subset_fonts(out)
     ruleset = plan.ruleset
     scrub_document(out, new_number(ruleset.document.number, ruleset.release.extract), ruleset.release.language)
     toc = [[e.level, e.title, shown[e.page] + 1] for e in plan.released_headings if e.page in shown]
