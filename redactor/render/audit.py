@@ -111,6 +111,7 @@ class _Log:
                         rules=list(area.rules),
                         level=area.level,
                         images=len(area.image_ids),
+                        line_art=len(area.drawing_ids),
                         section=self.title(area.section),
                         placeholder=area.placeholder.text if area.placeholder else "",
                         furniture=area.furniture,
@@ -138,6 +139,7 @@ class _Log:
             rules=list(dict.fromkeys(v.rule for v in deciding)) or [FURNITURE],
             level=max((v.level for v in deciding), default=0),
             images=len(images),
+            line_art=sum(len(doc.pages[p - 1].drawing_ids) for p in pages),
             section=self.title(plan.outline.section_of_block.get(content[0])) if content else [],
             placeholder=(item.text if item else ""),
             furniture=False,
@@ -287,7 +289,7 @@ def render_audit(plan: Plan, fmt: str, internal: bool = False) -> str:
 
 CSV_COLUMNS = (
     "entry", "kind", "first_page", "last_page", "level", "level_name", "rules", "reasons", "reason_texts",
-    "images", "section", "placeholder",
+    "images", "line_art", "section", "placeholder",
 )  # fmt: skip
 #: Columns of the internal log only: the size and place of each entry, and its text.
 INTERNAL_CSV_COLUMNS = ("words", "characters", "rects", "text")

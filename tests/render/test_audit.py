@@ -23,15 +23,15 @@ LEGAL_TEXT = "Regulation (EC) No 1049/2001, Article 4(1)(a), first indent"
 #: What a public entry gives: where, at which level, under which rules and reasons, in which section.
 PUBLIC_ENTRY_KEYS = {
     "entry", "kind", "first_page", "last_page", "level", "level_name", "rules", "reasons",
-    "images", "section", "placeholder", "furniture",
+    "images", "line_art", "section", "placeholder", "furniture",
 }  # fmt: skip
 #: What only the internal log gives per entry: the size and place of what is withheld, and its text.
 INTERNAL_ENTRY_KEYS = {"rects", "words", "characters", "text"}
 PUBLIC_CSV_COLUMNS = [
     "entry", "kind", "first_page", "last_page", "level", "level_name", "rules", "reasons", "reason_texts",
-    "images", "section", "placeholder",
+    "images", "line_art", "section", "placeholder",
 ]  # fmt: skip
-PUBLIC_HTML_HEADERS = ["#", "pages", "kind", "level", "rules", "reasons", "images", "section"]
+PUBLIC_HTML_HEADERS = ["#", "pages", "kind", "level", "rules", "reasons", "images", "line art", "section"]
 
 
 @pytest.fixture(scope="module")
@@ -272,3 +272,23 @@ def test_apply_audit_option_uses_the_same_log(files: tuple[Path, Path], plan: Pl
     text = Path(written[str(tmp_path / "log.json")]).read_text(encoding="utf-8")
     assert json.loads(text) == audit_data(plan)
     assert plan.document.fingerprint not in text and '"rects"' not in text
+
+
+def test_withheld_line_art_is_an_entry_with_its_rule(tmp_path: Path) -> None:
+    """A drawing withheld by default (no text near it) is logged: page, rule, how many drawings."""
+    import pymupdf
+
+    from redactor.pipeline import make_plan
+    from redactor.render.audit import audit_data
+    from tests.builders import write_rules
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Public paragraph alpha released to all.", fontsize=11)
+    page.draw_bezier((80, 200), (120, 160), (160, 240), (220, 190), width=1.5)
+    source = tmp_path / "signed.pdf"
+    doc.save(source)
+    plan = make_plan(source, write_rules(tmp_path, "- id: public\n  release: {block: '^Public'}\n"))
+    entries = [e for e in audit_data(plan, internal=False)["entries"] if e["line_art"]]
+    assert len(entries) == 1
+    assert entries[0]["rules"] == ["default"] and entries[0]["first_page"] == 1 and entries[0]["placeholder"] == ""
