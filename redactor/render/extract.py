@@ -111,7 +111,12 @@ def assemble(
             first = out.page_count
             if item.kind == "page":
                 page_plan = plan.pages[item.first - 1]
-                single = redacted_copy(src, page_plan)
+                inline = tuple(
+                    plan.document.images[i].rect
+                    for i in plan.document.pages[item.first - 1].image_ids
+                    if not plan.document.images[i].xref
+                )
+                single = redacted_copy(src, page_plan, inline)
                 try:
                     if flatten_dpi and page_plan.areas:
                         flatten_page(single, page_plan, released_words(plan, item.first), flatten_dpi)

@@ -31,27 +31,30 @@ TOLERANCE = 0.5
 _KINDS = {0: "path", 1: "path", 2: "path", 3: "path", 4: "clip", 5: "clip", 6: "clip", 7: "clip"}
 _KINDS.update({8: "glyph", 9: "image", 10: "shading"})
 _GLYPH = 8
+#: Filter passes tried on a page before giving up (see keep_only).
+_ATTEMPTS = 2
 #: Resource categories and the operators that name an entry of each.
 _USES = {"gs": "ExtGState", "scn": "Pattern", "SCN": "Pattern", "Do": "XObject", "Tf": "Font", "sh": "Shading"}
 #: Soft-mask groups and patterns nested deeper than this are not followed (and then dropped).
 _MAX_DEPTH = 8
 
 
-def redacted_copy(src: Any, page_plan: PagePlan) -> Any:
+def redacted_copy(src: Any, page_plan: PagePlan, inline: tuple[Rect, ...] = ()) -> Any:
     """The page, alone in a new document, with the plan's removal done (the caller closes it).
 
     Working in a one-page document keeps every object the page uses private to it: images
-    rebuilt and forms filtered here cannot change another page.
+    rebuilt and forms filtered here cannot change another page. ``inline`` holds the boxes
+    of the page's inline images (from the document model).
     """
     import pymupdf
 
     single = pymupdf.open()
     single.insert_pdf(src, from_page=page_plan.number - 1, to_page=page_plan.number - 1, links=0, annots=0, widgets=0)
-    redact_page(single[0], page_plan)
+    redact_page(single[0], page_plan, inline)
     return single
 
 
-def redact_page(page: Any, page_plan: PagePlan) -> None:
+def redact_page(page: Any, page_plan: PagePlan, inline: tuple[Rect, ...] = ()) -> None:
     """Keep only what the plan releases on one page, then draw its texts."""
     for annot in list(page.annots() or []):
         page.delete_annot(annot)
@@ -59,51 +62,76 @@ def redact_page(page: Any, page_plan: PagePlan) -> None:
         page.delete_widget(widget)
     for link in page.get_links():
         page.delete_link(link)
-    keep_only(page, page_plan)
-    rebuild_images(page, page_plan.keep_images)
-    # Plan rectangles are in the coordinates text extraction reports, which are those of
-    # the unrotated page: draw unrotated, then put the rotation back.
-    rotation = page.rotation
-    if rotation:
-        page.set_rotation(0)
-    try:
-        _draw(page, page_plan)
-    finally:
-        if rotation:
-            page.set_rotation(rotation)
+    keep_only(page, page_plan, inline)
+    if page.get_images():  # image XObjects the filter kept
+        rebuild_images(page, page_plan.keep_images)
+    _draw(page, page_plan)
 
 
-def keep_only(page: Any, page_plan: PagePlan) -> None:
+def keep_only(page: Any, page_plan: PagePlan, inline: tuple[Rect, ...] = ()) -> None:
     """One filter pass over the page's content (and its forms, groups and patterns)."""
     import pymupdf
 
     mupdf = pymupdf.mupdf
-    to_pdf = ~page.transformation_matrix  # plan space (top-left, unrotated) -> PDF user space
+    to_pdf = plan_to_pdf(page)
     # Inline images cannot be rebuilt from their pixels: one survives only when the
     # released image area covers all of it.
-    inline = [Rect.of(i["bbox"]) for i in page.get_image_info() if not i.get("xref")]
     culler = _culler_class(mupdf)(
         Area(_pdf_rects(page_plan.keep_rects, to_pdf), TOLERANCE),
         Area(_pdf_rects(page_plan.keep_art, to_pdf), TOLERANCE),
         Area(_pdf_rects(page_plan.keep_images, to_pdf), TOLERANCE),
-        Area(_pdf_rects(tuple(inline), to_pdf), TOLERANCE),
+        Area(_pdf_rects(inline, to_pdf), TOLERANCE),
     )
     factory = _factory_class(mupdf)(culler)
-    options = mupdf.PdfFilterOptions()
-    options.recurse = 0  # recursion would filter groups and patterns in their own space
-    options.instance_forms = 1  # each use of a form gets a private copy filtered in page space
-    options.ascii = 0
-    options.add_factory(factory.internal())
     pdf_page = pymupdf._as_pdf_page(page)
     document = pdf_page.doc()
-    mupdf.pdf_filter_page_contents(document, pdf_page, options)
-    contents = page.get_contents()
+    before = set(page.get_contents())
+    for _ in range(_ATTEMPTS):
+        options = _options(mupdf, factory)
+        mupdf.pdf_filter_page_contents(document, pdf_page, options)
+        contents = page.get_contents()
+        if not before & set(contents):
+            break
+        # MuPDF always writes the filtered content to a new stream object: the page still
+        # naming an old one means the result was not stored (seen rarely, under load).
+        # Such a page is never kept.
+    else:
+        raise RuntimeError(f"the content filter did not replace the content of page {page_plan.number}")
     resources = mupdf.pdf_dict_gets(pdf_page.obj(), "Resources")
     if contents:
         data = b"".join(page.parent.xref_stream(x) or b"" for x in contents)
         _walk(mupdf, data, resources, pymupdf.Matrix(1, 1), options, 0)
-    # keep the callbacks alive until MuPDF is done with them
-    del factory, culler
+    if culler.failure is not None:  # everything it was asked about after the failure was dropped
+        raise RuntimeError(f"the content filter failed on page {page_plan.number}") from culler.failure
+    del factory, culler  # alive until MuPDF is done with them
+
+
+def plan_to_pdf(page: Any) -> Any:
+    """The matrix from plan space (top-left origin, unrotated page) to PDF user space.
+
+    PyMuPDF's ``transformation_matrix`` takes the rotation into account when the crop box
+    is offset, so it is read with the rotation set to 0 for a moment.
+    """
+    rotation = page.rotation
+    if not rotation:
+        return ~page.transformation_matrix
+    page.set_rotation(0)
+    try:
+        return ~page.transformation_matrix
+    finally:
+        page.set_rotation(rotation)
+
+
+def _options(mupdf: Any, factory: Any) -> Any:
+    """Filter options, every field set explicitly (``no_update`` would discard the result)."""
+    options = mupdf.PdfFilterOptions()
+    options.recurse = 0  # recursion would filter groups and patterns in their own space
+    options.instance_forms = 1  # each use of a form gets a private copy filtered in page space
+    options.ascii = 0
+    options.no_update = 0
+    options.newlines = 0
+    options.add_factory(factory.internal())
+    return options
 
 
 def _pdf_rects(rects: tuple[Rect, ...], to_pdf: Any) -> list[Rect]:
@@ -128,8 +156,16 @@ def _culler_class(mupdf: Any) -> Any:
             self.use_virtual_culler()
             self.text, self.art, self.images, self.inline = text, art, images, inline
             self.last = (0.0, 0.0, -1.0, -1.0)  # the released text box that held the last glyph
+            self.failure: BaseException | None = None
 
         def culler(self, ctx: Any, bbox: Any, kind: int) -> int:
+            try:
+                return self._cull(bbox, kind)
+            except BaseException as exc:  # MuPDF cannot take an exception: drop, and report after
+                self.failure = self.failure or exc
+                return 1
+
+        def _cull(self, bbox: Any, kind: int) -> int:
             if kind == _GLYPH:  # by far the most frequent call: kept lean
                 x0, y0, x1, y1 = bbox.x0, bbox.y0, bbox.x1, bbox.y1
                 r = self.last
@@ -291,16 +327,70 @@ def _prune(mupdf: Any, resources: Any, used: set[tuple[str, str]]) -> None:
                 mupdf.pdf_dict_dels(entries, name)
 
 
-def _draw(page: Any, page_plan: PagePlan) -> None:
-    import pymupdf
+#: Resource names and base-14 fonts of the drawn texts (placeholders are bold).
+_DRAWN_FONTS = {True: ("RdHB", "Helvetica-Bold"), False: ("RdH", "Helvetica")}
 
-    if page_plan.drawn:
-        shape = page.new_shape()
-        for drawn in page_plan.drawn:
-            shape.insert_text(
-                pymupdf.Point(*drawn.origin),
-                drawn.text,
-                fontname="hebo" if drawn.bold else "helv",
-                fontsize=drawn.size,
-            )
-        shape.commit()
+
+def _draw(page: Any, page_plan: PagePlan) -> None:
+    """The plan's placeholders and marking replacements, as one content stream on top.
+
+    Written as text operators with base-14 fonts rather than through ``insert_text``, which
+    loads and measures a font for every call (a third of the writer's time on dense pages).
+    The page's own content is wrapped in ``q … Q`` first so its graphics state cannot leak
+    into ours.
+    """
+    if not page_plan.drawn:
+        return
+    doc = page.parent
+    to_pdf = plan_to_pdf(page)
+    for bold in sorted({d.bold for d in page_plan.drawn}):
+        name, base = _DRAWN_FONTS[bold]
+        xref = doc.get_new_xref()
+        doc.update_object(xref, f"<</Type/Font/Subtype/Type1/BaseFont/{base}/Encoding/WinAnsiEncoding>>")
+        _set_font(doc, page, name, xref)
+    ops = ["Q q 0 g BT"]
+    for drawn in page_plan.drawn:
+        x, y = (
+            drawn.origin[0] * to_pdf.a + drawn.origin[1] * to_pdf.c + to_pdf.e,
+            drawn.origin[0] * to_pdf.b + drawn.origin[1] * to_pdf.d + to_pdf.f,
+        )
+        ops.append(
+            f"/{_DRAWN_FONTS[drawn.bold][0]} {drawn.size:g} Tf 1 0 0 1 {x:.3f} {y:.3f} Tm ({_literal(drawn.text)}) Tj"
+        )
+    ops.append("ET Q")
+    _append_contents(doc, page, b"q\n", "\n".join(ops).encode("latin-1"))
+
+
+def _literal(text: str) -> str:
+    """Text as a PDF literal string in WinAnsi (what the base-14 fonts read); others become '?'."""
+    data = text.encode("cp1252", "replace")
+    escaped = data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    return escaped.decode("latin-1")
+
+
+def _set_font(doc: Any, page: Any, name: str, xref: int) -> None:
+    kind, value = doc.xref_get_key(page.xref, "Resources")
+    if kind == "xref":  # a shared resource dictionary: give the page its own copy first
+        doc.xref_set_key(page.xref, "Resources", doc.xref_object(int(value.split()[0]), compressed=True))
+    elif kind == "null":
+        doc.xref_set_key(page.xref, "Resources", "<<>>")
+    kind, value = doc.xref_get_key(page.xref, "Resources/Font")
+    if kind == "xref":
+        fonts_xref = int(value.split()[0])
+        doc.xref_set_key(fonts_xref, name, f"{xref} 0 R")
+    else:
+        if kind == "null":
+            doc.xref_set_key(page.xref, "Resources/Font", "<<>>")
+        doc.xref_set_key(page.xref, f"Resources/Font/{name}", f"{xref} 0 R")
+
+
+def _append_contents(doc: Any, page: Any, before: bytes, after: bytes) -> None:
+    """Put ``before`` ahead of the page's content streams and ``after`` behind them."""
+    streams = []
+    for data in (before, after):
+        xref = doc.get_new_xref()
+        doc.update_object(xref, "<<>>")
+        doc.update_stream(xref, data)
+        streams.append(xref)
+    contents = [streams[0], *page.get_contents(), streams[1]]
+    doc.xref_set_key(page.xref, "Contents", "[" + " ".join(f"{x} 0 R" for x in contents) + "]")
