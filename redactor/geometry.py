@@ -214,27 +214,24 @@ class Area:
         """True when the union of the rectangles holds all of ``box``."""
         return self.covers_box(box.x0, box.y0, box.x1, box.y1)
 
-    def holder(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float] | None:
-        """One rectangle that holds the box alone, if there is one (the writer caches it)."""
-        if not (-_FAR < x0 and x1 < _FAR and -_FAR < y0 and y1 < _FAR):
-            return None
-        tuples = self._tuples
-        for i in (*self._grid.get((int(x0 // _GRID), int(y0 // _GRID)), ()), *self._big):
-            r = tuples[i]
-            if r[0] <= x0 and r[1] <= y0 and x1 <= r[2] and y1 <= r[3]:
-                return r
-        return None
-
     def covers_box(self, x0: float, y0: float, x1: float, y1: float) -> bool:
-        """:meth:`covers` for plain coordinates: the writer asks once per glyph and path."""
+        """:meth:`covers` for plain coordinates."""
+        return bool(self.keeps(x0, y0, x1, y1))
+
+    def keeps(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float] | bool:
+        """The rectangle that holds the box alone; else True when the union holds it; else False.
+
+        One pass over the nearby rectangles: the writer asks once per glyph and subpath, and
+        caches the rectangle it gets back (the next glyph of a line usually lies in it too).
+        """
         if not (-_FAR < x0 and x1 < _FAR and -_FAR < y0 and y1 < _FAR):
             return False
         gx0, gy0, gx1, gy1 = int(x0 // _GRID), int(y0 // _GRID), int(x1 // _GRID), int(y1 // _GRID)
         tuples = self._tuples
-        if (gx1 - gx0 + 1) * (gy1 - gy0 + 1) > _MAX_CELLS:
-            candidates: Iterable[int] = range(len(tuples))
-        elif gx0 == gx1 and gy0 == gy1:  # the common case: one cell
-            candidates = (*self._grid.get((gx0, gy0), ()), *self._big)
+        if gx0 == gx1 and gy0 == gy1:  # the common case: one cell
+            candidates: Iterable[int] = (*self._grid.get((gx0, gy0), ()), *self._big)
+        elif (gx1 - gx0 + 1) * (gy1 - gy0 + 1) > _MAX_CELLS:
+            candidates = range(len(tuples))
         else:
             found = set(self._big)
             for gx in range(gx0, gx1 + 1):
@@ -244,13 +241,36 @@ class Area:
         near: list[int] = []
         for i in candidates:
             r = tuples[i]
-            if r[0] <= x0 and r[1] <= y0 and x1 <= r[2] and y1 <= r[3]:
-                return True
             if r[0] < x1 and x0 < r[2] and r[1] < y1 and y0 < r[3]:
+                if r[0] <= x0 and r[1] <= y0 and x1 <= r[2] and y1 <= r[3]:
+                    return r
                 near.append(i)
         if not near:
             return False
         return not subtract_all([Rect(x0, y0, x1, y1)], [self.rects[i] for i in near])
+
+    def free_band(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """A box around one that meets no rectangle, grown left and right as far as is free.
+
+        Its height is the box's own and it stays within the box's index cell, so only that
+        cell's rectangles need looking at. The writer caches it: the next glyphs of a
+        withheld word lie in it and are dropped without a lookup.
+        """
+        gx, gy = int(x0 // _GRID), int(y0 // _GRID)
+        if gx != int(x1 // _GRID) or gy != int(y1 // _GRID):
+            return (x0, y0, x1, y1)
+        left, right = gx * _GRID, (gx + 1) * _GRID
+        tuples = self._tuples
+        for i in (*self._grid.get((gx, gy), ()), *self._big):
+            r = tuples[i]
+            if r[1] < y1 and y0 < r[3]:  # beside the box on its line
+                if r[2] <= x0:
+                    left = max(left, r[2])
+                elif r[0] >= x1:
+                    right = min(right, r[0])
+                else:  # overlaps the box: nothing is free
+                    return (x0, y0, x1, y1)
+        return (left, y0, right, y1)
 
     def hits(self, box: Rect) -> list[int]:
         """Indexes of the rectangles that overlap ``box`` (touching edges do not count)."""

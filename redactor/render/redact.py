@@ -156,26 +156,32 @@ def _culler_class(mupdf: Any) -> Any:
             self.use_virtual_culler()
             self.text, self.art, self.images, self.inline = text, art, images, inline
             self.last = (0.0, 0.0, -1.0, -1.0)  # the released text box that held the last glyph
+            self.free = (0.0, 0.0, -1.0, -1.0)  # a box around the last dropped glyph, free of released text
             self.failure: BaseException | None = None
 
         def culler(self, ctx: Any, bbox: Any, kind: int) -> int:
             try:
-                return self._cull(bbox, kind)
+                if kind == _GLYPH:  # by far the most frequent call: kept lean, inline
+                    x0, y0, x1, y1 = bbox.x0, bbox.y0, bbox.x1, bbox.y1
+                    r = self.last
+                    if r[0] <= x0 and r[1] <= y0 and x1 <= r[2] and y1 <= r[3]:
+                        return 0
+                    f = self.free
+                    if f[0] < x0 and f[1] <= y0 and x1 < f[2] and y1 <= f[3]:
+                        return 1
+                    held = self.text.keeps(x0, y0, x1, y1)
+                    if held is False:
+                        self.free = self.text.free_band(x0, y0, x1, y1)
+                        return 1
+                    if held is not True:
+                        self.last = held
+                    return 0
+                return self._other(bbox, kind)
             except BaseException as exc:  # MuPDF cannot take an exception: drop, and report after
                 self.failure = self.failure or exc
                 return 1
 
-        def _cull(self, bbox: Any, kind: int) -> int:
-            if kind == _GLYPH:  # by far the most frequent call: kept lean
-                x0, y0, x1, y1 = bbox.x0, bbox.y0, bbox.x1, bbox.y1
-                r = self.last
-                if r[0] <= x0 and r[1] <= y0 and x1 <= r[2] and y1 <= r[3]:
-                    return 0
-                held = self.text.holder(x0, y0, x1, y1)
-                if held is not None:
-                    self.last = held
-                    return 0
-                return 0 if self.text.covers_box(x0, y0, x1, y1) else 1
+        def _other(self, bbox: Any, kind: int) -> int:
             what = _KINDS.get(kind, "other")
             if what == "clip":
                 return 0  # a clip draws nothing; keeping it can only hide more
