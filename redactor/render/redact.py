@@ -62,10 +62,70 @@ def redact_page(page: Any, page_plan: PagePlan, inline: tuple[Rect, ...] = ()) -
         page.delete_widget(widget)
     for link in page.get_links():
         page.delete_link(link)
+    split_text_arrays(page.parent)
     keep_only(page, page_plan, inline)
     if page.get_images():  # image XObjects the filter kept
         rebuild_images(page, page_plan.keep_images)
     _draw(page, page_plan)
+
+
+def split_text_arrays(doc: Any) -> int:
+    """Rewrite every ``[(a) n (b)] TJ`` as ``(a) Tj [n] TJ (b) Tj`` in the document's content.
+
+    The same text at the same places, but MuPDF's filter then treats each string as a
+    ``Tj``. Where it removes glyphs inside a ``TJ`` string it loses the advance of the
+    first glyph removed, and every released glyph after the gap moves left by that much
+    (measured: one space or one capital, 3-7 pt at 11 pt); on ``Tj`` strings its
+    positioning is exact. ``doc`` is a page's own one-page copy: page contents and forms,
+    patterns and soft-mask groups are all its own. Returns how many streams changed.
+    """
+    import pikepdf
+
+    changed = 0
+    scratch = pikepdf.new()  # the parsed streams' owner: it must outlive the parse
+    for xref in _content_xrefs(doc):
+        data = doc.xref_stream(xref) or b""
+        if b"TJ" not in data:
+            continue
+        try:
+            instructions = pikepdf.parse_content_stream(pikepdf.Stream(scratch, data))
+        except pikepdf.PdfError:
+            continue  # not parseable alone (an operator split across streams): left as it is
+        rewritten: list[Any] = []
+        split = False
+        for instruction in instructions:
+            if (
+                isinstance(instruction, pikepdf.ContentStreamInstruction)
+                and str(instruction.operator) == "TJ"
+                and len(instruction.operands) == 1
+                and isinstance(instruction.operands[0], pikepdf.Array)
+            ):
+                split = True
+                for item in instruction.operands[0]:
+                    if isinstance(item, pikepdf.String):
+                        rewritten.append(pikepdf.ContentStreamInstruction([item], pikepdf.Operator("Tj")))
+                    else:
+                        rewritten.append(
+                            pikepdf.ContentStreamInstruction([pikepdf.Array([item])], pikepdf.Operator("TJ"))
+                        )
+            else:
+                rewritten.append(instruction)
+        if split:
+            doc.update_stream(xref, pikepdf.unparse_content_stream(rewritten))
+            changed += 1
+    return changed
+
+
+def _content_xrefs(doc: Any) -> list[int]:
+    """Page content streams, form XObjects and tiling patterns of a document."""
+    xrefs = {x for page in doc for x in page.get_contents()}
+    for xref in range(1, doc.xref_length()):
+        if not doc.xref_is_stream(xref):
+            continue
+        subtype = doc.xref_get_key(xref, "Subtype")[1]
+        if subtype == "/Form" or doc.xref_get_key(xref, "PatternType")[1] == "1":
+            xrefs.add(xref)
+    return sorted(xrefs)
 
 
 def keep_only(page: Any, page_plan: PagePlan, inline: tuple[Rect, ...] = ()) -> None:
