@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from redactor.check.verify import verify_extract
+from redactor.check.verify import Finding, PageMap, VerifyReport, verify_extract, verify_pdf
+from redactor.errors import InputError
 from redactor.output.atomic import write_atomically
 from redactor.plan.decide import decide
 from redactor.plan.model import Plan
 from redactor.progress import Progress, no_progress
 from redactor.render.audit import render_audit
 from redactor.render.cover import A4, cover_data, render_cover_pdf, render_cover_png
-from redactor.render.extract import extract_cover, render_extract
+from redactor.render.extract import extract_cover, page_map, render_extract
 from redactor.render.text import render_html, render_markdown
 from redactor.rules.parse import parse_rules
 from redactor.source.load import load_document
@@ -60,7 +61,7 @@ def release(
     """
     extract = render_extract(plan, str(source), password, progress, template_dir, flatten_dpi)
     if verify:
-        verify_extract(extract.pdf, plan)
+        verify_extract(extract.pdf, plan, PageMap(extract.cover_pages, extract.item_pages))
     rendered: dict[Path, bytes | str] = {outputs.pdf: extract.pdf}
     if outputs.markdown is not None:
         rendered[outputs.markdown] = render_markdown(plan)
@@ -74,6 +75,52 @@ def release(
 def commit(rendered: dict[Path, bytes | str]) -> dict[str, Path]:
     """Write every rendered output atomically, in order."""
     return {str(path): write_atomically(path, data) for path, data in rendered.items()}
+
+
+def verify_file(
+    extract: Path,
+    plan: Plan,
+    source: str | Path,
+    password: str | None = None,
+    template_dir: Path | None = None,
+    pixels: bool = True,
+    show_withheld: bool = False,
+) -> VerifyReport:
+    """Check a finished extract against the plan (``redactor verify``).
+
+    The page layout is computed from the plan and the source (cover and condensed ranges laid
+    out again); an extract with other pages was not made from this source and rule file, and
+    fails.
+    """
+    if not extract.is_file():
+        raise InputError("the extract file does not exist.", path=extract, hint="check the path.")
+    data = extract.read_bytes()
+    cover_pages, item_pages = page_map(plan, str(source), password, template_dir)
+    expected = cover_pages + sum(len(p) for p in item_pages)
+    found = _page_count(data)
+    if found == expected:
+        return verify_pdf(data, plan, PageMap(cover_pages, item_pages), pixels=pixels, show_withheld=show_withheld)
+    # Not laid out as this plan's extract: no page can be matched to its source page, so
+    # only what does not need the layout is checked, and the mismatch itself is a failure.
+    report = verify_pdf(data, plan, PageMap(0, tuple(() for _ in item_pages)), show_withheld=show_withheld)
+    mismatch = Finding(
+        "leak", "structure", "file", f"{found} pages where the plan makes {expected}: not this plan's extract"
+    )
+    report.findings.insert(0, mismatch)
+    return report
+
+
+def _page_count(data: bytes) -> int:
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return -1
+    try:
+        return len(doc)
+    finally:
+        doc.close()
 
 
 def cover_sheet(

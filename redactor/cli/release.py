@@ -7,12 +7,10 @@ from typing import Annotated
 
 import typer
 
-from redactor.check.verify import verify_document
 from redactor.cli.common import Password, Quiet, handled, progress_bar, said_written
 from redactor.errors import ExitCode, InputError
-from redactor.pipeline import Outputs, commit, cover_sheet, make_plan, release
+from redactor.pipeline import Outputs, commit, cover_sheet, make_plan, release, verify_file
 from redactor.render.flatten import DEFAULT_DPI, MAX_DPI, MIN_DPI
-from redactor.source.load import open_pdf
 
 
 def apply(
@@ -115,17 +113,25 @@ def verify(
     rules: Annotated[Path, typer.Option("--rules", help="The release rule file it was made with.")],
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable report on stdout.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings (measurable widths) as failures.")] = False,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="The cover template folder the extract was made with.")
+    ] = None,
+    no_pixels: Annotated[
+        bool, typer.Option("--no-pixels", help="Skip the pixel check (speed measurements only).")
+    ] = False,
+    show_withheld: Annotated[
+        bool,
+        typer.Option("--show-withheld", help="Also print the withheld text found, on stderr (classified)."),
+    ] = False,
     password: Password = None,
 ) -> None:
     """Leak check of a finished extract: exit 0 clean, 1 on any leak, 2 on unusable input."""
 
     with handled():
         plan = make_plan(source, rules, password)
-        doc = open_pdf(extract)
-        try:
-            report = verify_document(doc, extract.read_bytes(), plan)
-        finally:
-            doc.close()
+        report = verify_file(extract, plan, source, password, template, not no_pixels, show_withheld)
         typer.echo(report.json() if json_out else report.text())
+        if show_withheld and any(f.withheld_text for f in report.findings):
+            typer.echo(report.withheld(), err=True)
         if report.failed(strict):
             raise typer.Exit(int(ExitCode.CHECK_FAILED))

@@ -187,13 +187,16 @@ def _drop_named_properties(doc: Any, page_xref: int) -> None:
 
 
 def strip_object_text(doc: Any) -> None:
-    """ActualText/Alt/E of every Form XObject's content; XMP of every image and form."""
+    """ActualText/Alt/E of every Form XObject's content; XMP, private data (PieceInfo, OPI) and
+    optional-content membership (OC: the layer's name is the source's wording) of every image
+    and form."""
     for xref in range(1, doc.xref_length()):
         subtype = doc.xref_get_key(xref, "Subtype")[1]
         if subtype not in ("/Form", "/Image"):
             continue
-        if doc.xref_get_key(xref, "Metadata")[0] != "null":
-            doc.xref_set_key(xref, "Metadata", "null")
+        for key in ("Metadata", "PieceInfo", "OC", "OPI", "StructParent", "StructParents"):
+            if doc.xref_get_key(xref, key)[0] != "null":  # private data, layer membership, tags
+                doc.xref_set_key(xref, key, "null")
         if subtype == "/Form" and doc.xref_is_stream(xref):
             stream = doc.xref_stream(xref) or b""
             if _PROPERTY_TEXT.search(stream):

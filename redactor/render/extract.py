@@ -59,6 +59,34 @@ def pages_of_source(plan: Plan, item_pages: tuple[tuple[int, ...], ...]) -> dict
     return shown
 
 
+def page_map(
+    plan: Plan, source_path: str, password: str | None = None, template_dir: Path | None = None
+) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """Cover pages and each item's output pages, as :func:`assemble` lays them out, without the pages.
+
+    What ``verify`` needs to find each kept page in an extract it did not make: the cover and
+    condensed ranges are laid out again (they take as many pages as their text needs).
+    """
+    import pymupdf
+
+    src = open_pdf(source_path, password)
+    try:
+        cover = render_cover_pdf(extract_cover(plan), template_dir, page_size=_size(src, 1))
+        with pymupdf.open("pdf", cover) as part:
+            at = cover_pages = part.page_count
+        item_pages: list[tuple[int, ...]] = []
+        for item in plan.sequence:
+            count = 1
+            if item.kind == "condensed":
+                with pymupdf.open("pdf", render_condensed(item, _size(src, item.first))) as part:
+                    count = part.page_count
+            item_pages.append(tuple(range(at, at + count)))
+            at += count
+    finally:
+        src.close()
+    return cover_pages, tuple(item_pages)
+
+
 def extract_cover(plan: Plan) -> CoverData:
     """The cover sheet's fields: the rule file's identity and the plan's outcome (partial or full)."""
     return cover_data(plan.ruleset, partial=plan.withholds_anything)

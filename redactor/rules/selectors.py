@@ -28,6 +28,7 @@ from redactor.errors import RuleError
 from redactor.geometry import Rect
 from redactor.pageranges import parse_pages
 from redactor.source.model import Document
+from redactor.source.normalise import normalise_pattern
 from redactor.source.outline import Outline
 
 # --------------------------------------------------------------------------- what selectors read and return
@@ -152,6 +153,11 @@ def _given(given: PartInput, *names: str) -> bool:
     return any(n in given.values for n in names)
 
 
+def _regex(given: PartInput, name: str) -> re.Pattern[str]:
+    """The named pattern, folded like the text it is matched against (see source.normalise)."""
+    return normalise_pattern(given.regex(name))
+
+
 @dataclass(frozen=True)
 class Pages(SelectorPart):
     """``pages: "3-6, 9, 107-end"``: whole pages (content only unless a span kind narrows)."""
@@ -202,7 +208,7 @@ class Section(SelectorPart):
             )
         if not _given(given, "section"):
             return None
-        return cls(given.regex("section"), given.values.get("level"))
+        return cls(_regex(given, "section"), given.values.get("level"))
 
     @override
     def select(self, ctx: Context, selector: Selector) -> Selection:
@@ -227,7 +233,7 @@ class Block(SelectorPart):
     @classmethod
     @override
     def parse(cls, given: PartInput) -> Block | None:
-        return cls(given.regex("block")) if _given(given, "block") else None
+        return cls(_regex(given, "block")) if _given(given, "block") else None
 
     @override
     def select(self, ctx: Context, selector: Selector) -> Selection:
@@ -262,7 +268,7 @@ class FromTo(SelectorPart):
             raise given.error(
                 f"rule '{given.rule_id}' gives {present} without {missing}.", None, "from: and to: go together."
             )
-        return cls(given.regex("from_"), given.regex("to")) if has_from else None
+        return cls(_regex(given, "from_"), _regex(given, "to")) if has_from else None
 
     @override
     def select(self, ctx: Context, selector: Selector) -> Selection:
@@ -296,7 +302,7 @@ class Text(SelectorPart):
     @classmethod
     @override
     def parse(cls, given: PartInput) -> Text | None:
-        return cls(given.regex("text")) if _given(given, "text") else None
+        return cls(_regex(given, "text")) if _given(given, "text") else None
 
     @override
     def select(self, ctx: Context, selector: Selector) -> Selection:
@@ -390,7 +396,7 @@ class Within(SelectorPart):
     @classmethod
     @override
     def parse(cls, given: PartInput) -> Within | None:
-        return cls(given.regex("within")) if _given(given, "within") else None
+        return cls(_regex(given, "within")) if _given(given, "within") else None
 
     @override
     def select(self, ctx: Context, selector: Selector) -> Selection:

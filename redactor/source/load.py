@@ -3,7 +3,8 @@
 PyMuPDF is imported lazily so ``redactor --help`` stays instant. Text is extracted
 without clipping to the media box, so text placed off the page is seen (and, not being
 visible, can never be released by a page rule: see plan.py). Optional-content layers are
-all switched on first so hidden-layer text is seen too.
+all switched on first so hidden-layer text is seen too. Each block's text, the one rules
+match, is the text as read (see :mod:`redactor.source.normalise`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from redactor.errors import SourceError
 from redactor.geometry import Rect
 from redactor.source.model import Block, Document, Drawing, Image, Line, Page, Word
+from redactor.source.normalise import Piece, reading_text, visible
 
 #: Share of the page height at top and bottom where running headers/footers live.
 FURNITURE_MARGIN = 0.09
@@ -31,8 +33,9 @@ COLUMN_GAP = 12.0
 #: Glyphs that mark list items, and how far the item's text may start after one.
 BULLETS = frozenset("\u2022\u2023\u25aa\u25cf\u25e6\u2043\u2013-*\uf0b7")
 BULLET_GAP = 36.0
-#: Hyphens that join a word split across a line break.
-_HYPHENS = ("-", "\u00ad", "\u2010")
+#: Single-letter words on one line this close (share of the font size) are one word drawn
+#: letter by letter, when no typed space separates them (MuPDF splits at ~0.15 x size).
+TIGHT_GAP = 0.25
 _DIGITS = re.compile(r"\d+")
 #: What MuPDF's box log calls the painting operations that make line art, and our names.
 _ART_KINDS = {"fill-path": "fill", "stroke-path": "stroke", "fill-shade": "shading"}
@@ -80,37 +83,6 @@ def _shape(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.split()))
 
 
-def _block_text(words: list[tuple[str, int]]) -> tuple[str, list[tuple[int, int]]]:
-    """Normalised text of a block and each word's (start, end) offsets in it.
-
-    ``words`` holds (text, line index within block). A word ending in a hyphen at a line
-    end joins the next line's first word when that starts in lower case.
-    """
-    parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    length = 0
-    joined = False
-    for i, (text, line) in enumerate(words):
-        if parts and not joined:
-            parts.append(" ")
-            length += 1
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        hyphenated = (
-            nxt is not None
-            and nxt[1] != line
-            and len(text) > 1
-            and text.endswith(_HYPHENS)
-            and text[-2].isalpha()
-            and nxt[0][:1].islower()
-        )
-        shown = text[:-1] if hyphenated else text
-        spans.append((length, length + len(shown)))
-        parts.append(shown)
-        length += len(shown)
-        joined = hyphenated
-    return "".join(parts), spans
-
-
 def load_document(path: str | Path, password: str | None = None) -> Document:
     """Read the source once and build the Document model."""
     import pymupdf
@@ -123,6 +95,48 @@ def load_document(path: str | Path, password: str | None = None) -> Document:
         return _build(doc, str(path), hashlib.sha256(data).hexdigest(), pymupdf)
     finally:
         doc.close()
+
+
+class _TypedSpaces:
+    """Where a page's text has typed spaces, read from its characters only when first asked.
+
+    MuPDF splits a word wherever it sees a gap, adding a space of its own (``synthetic``);
+    a space the PDF itself draws is typed. Single letters with only MuPDF's spaces between
+    them are one word drawn letter by letter; a typed space is a real word break.
+    """
+
+    def __init__(self, textpage: Any) -> None:
+        self._textpage = textpage
+        self._lines: dict[tuple[int, int], list[float]] | None = None
+
+    def between(self, key: tuple[int, int], x0: float, x1: float) -> bool:
+        """True when line ``key`` (block, line) has a typed space centred in [x0, x1]."""
+        if self._lines is None:
+            self._lines = {}
+            raw = [b for b in self._textpage.extractRAWDICT()["blocks"] if b.get("type", 0) == 0]
+            for bno, block in enumerate(raw):
+                for lno, line in enumerate(block["lines"]):
+                    self._lines[(bno, lno)] = [
+                        (c["bbox"][0] + c["bbox"][2]) / 2
+                        for span in line["spans"]
+                        for c in span["chars"]
+                        if c["c"].isspace() and not c.get("synthetic", False)
+                    ]
+        return any(x0 - 0.5 <= x <= x1 + 0.5 for x in self._lines.get(key, ()))
+
+
+def _tight(
+    before: tuple[Any, ...], word: tuple[Any, ...], size: float, raw_line: dict[str, Any], spaces: _TypedSpaces
+) -> bool:
+    """True when two single-letter words of a horizontal line are one word drawn letter by letter."""
+    if len(visible(before[4])) != 1 or len(visible(word[4])) != 1:
+        return False
+    dx, dy = raw_line.get("dir", (1.0, 0.0))
+    if dx <= 0 or abs(dy) > 1e-3 or raw_line.get("wmode", 0):
+        return False
+    if word[0] - before[2] >= TIGHT_GAP * size:
+        return False
+    return not spaces.between((word[5], word[6]), before[2], word[0])
 
 
 def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
@@ -142,6 +156,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
         tp = page.get_textpage(flags=flags)
         stext = tp.extractDICT()
         page_words = tp.extractWORDS()
+        typed_spaces = _TypedSpaces(tp)
         by_line: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
         for w in page_words:
             by_line.setdefault((w[5], w[6]), []).append(w)
@@ -154,7 +169,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
         cells = [[(bno, lno) for lno in cell] for bno in order for cell in _cells(raw_blocks[bno], by_line, bno)]
         for cell in _join_bullets(cells, by_line):
             block_id = len(blocks)
-            block_word_texts: list[tuple[str, int]] = []
+            pieces: list[Piece] = []
             pending: list[tuple[tuple[Any, ...], int, float, bool]] = []
             line_ids: list[int] = []
             for bno, lno in cell:
@@ -165,13 +180,14 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
                 line_id = len(lines) + len(line_ids)
                 line_ids.append(line_id)
                 spans = raw_line["spans"]
-                for w in lwords:
+                for i, w in enumerate(lwords):
                     size, bold = _font_of(w, spans)
+                    tight = i > 0 and _tight(lwords[i - 1], w, min(size, pending[-1][2]), raw_line, typed_spaces)
                     pending.append((w, line_id, size, bold))
-                    block_word_texts.append((w[4], line_id))
+                    pieces.append(Piece(w[4], line_id, tight))
             if not pending:
                 continue
-            text, offsets = _block_text(block_word_texts)
+            text, offsets = reading_text(pieces)
             first_word = len(words)
             for (w, line_id, size, bold), (start, end) in zip(pending, offsets, strict=True):
                 coords.extend((w[0], w[1], max(w[0], w[2]), max(w[1], w[3])))

@@ -26,9 +26,9 @@ class Word:
     page: int  # 1-based
     block: int  # Document.blocks index
     line: int  # Document.lines index
-    text: str  # as extracted (a trailing hyphen kept)
-    start: int  # offset of the word in its block's normalised text
-    end: int  # end offset (exclusive); excludes a line-break hyphen
+    text: str  # as extracted (a trailing hyphen, ligatures, soft hyphens kept)
+    start: int  # offset of the word in its block's normalised text (Block.text)
+    end: int  # end offset (exclusive); excludes a line-break hyphen (end - start may differ from len(text))
     size: float  # font size in points
     bold: bool
     coords: array[float] = field(compare=False, repr=False)
@@ -62,7 +62,7 @@ class Block:
     rect: Rect
     line_ids: tuple[int, ...]
     word_ids: tuple[int, ...]
-    text: str  # normalised: single spaces, line-break hyphenation joined
+    text: str  # as read, what rules match: see source.normalise (NFKC, joins, single spaces)
     furniture: bool  # every line is furniture
     size: float  # dominant font size
     bold: bool  # every word bold

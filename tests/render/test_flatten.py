@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageChops, ImageFilter
 from typer.testing import CliRunner
 
-from redactor.check.verify import verify_bytes
+from redactor.check.verify import PageMap, verify_pdf
 from redactor.cli.app import app
 from redactor.geometry import Rect
 from redactor.pipeline import make_plan
@@ -279,11 +279,14 @@ def test_generated_words_outside_winansi_and_verify(generated: Case) -> None:
     index, _ = generated.flattened()[0]
     assert "Zażółć" in pdfium_text(generated.flat.pdf, index)
     assert "“quoted” text – with" in pdfium_text(generated.flat.pdf, index)
-    assert not verify_bytes(generated.flat.pdf, generated.plan).failed()
+    report = verify_pdf(
+        generated.flat.pdf, generated.plan, PageMap(generated.flat.cover_pages, generated.flat.item_pages)
+    )
+    assert not report.failed(), report.text()
 
 
 def test_sample_flattened_output_passes_verify(sample: Case) -> None:
-    report = verify_bytes(sample.flat.pdf, sample.plan)
+    report = verify_pdf(sample.flat.pdf, sample.plan, PageMap(sample.flat.cover_pages, sample.flat.item_pages))
     assert not report.failed(), report.text()
 
 
