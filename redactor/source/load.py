@@ -73,10 +73,18 @@ def open_pdf(path: str | Path, password: str | None = None) -> Any:
 
 
 def show_all_layers(doc: Any) -> None:
-    """Switch every optional-content group on, so hidden layers are extracted too."""
+    """Switch every optional-content group on, so hidden layers are extracted too.
+
+    A file whose optional-content configuration MuPDF cannot switch (a damaged /OCProperties)
+    is read as it is: text of a layer left hidden is then not in the model, so no rule can
+    release it, and the keep-list writer drops it with everything else not released.
+    """
     ocgs = doc.get_ocgs() or {}
     if ocgs:
-        doc.set_layer(-1, on=list(ocgs))
+        try:
+            doc.set_layer(-1, on=list(ocgs))
+        except ValueError:  # "bad config number": no default configuration to switch
+            pass
 
 
 def _shape(text: str) -> str:
