@@ -10,7 +10,8 @@ On a page that is not dropped, in this order:
 1. a drawing that overlaps withheld text or a withheld image (a thin rule: that comes
    within ``WITHHELD_REACH`` of it, such as its underline) is withheld with that atom's
    verdict; one that overlaps a ``withhold`` region, with that rule's;
-2. one inside the union of ``release`` regions is released by that rule;
+2. one inside the union of ``release`` regions is released by that rule (a ``release: {pages:
+   …}`` rule makes the whole page such a region: a map or a logo on a released page stays);
 3. one inside the extent of released blocks (their boxes grown by ``ART_REACH``), one that
    overlaps released text or images (a background, a frame, a table's grid), and a thin
    rule within ``LINE_REACH`` of released content (cell borders, separators) is released
@@ -31,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redactor.geometry import Area, Rect, subtract_all
+from redactor.pageranges import PageRangeError, parse_pages
 from redactor.plan.precedence import DEFAULT_VERDICT, Verdict, prevails
 from redactor.rules.model import Rule
 from redactor.rules.selectors import Selection
@@ -44,6 +46,8 @@ THIN = 3.0
 LINE_REACH = 24.0
 #: A rule line this close to withheld text belongs to it (its underline, strike-through).
 WITHHELD_REACH = 4.0
+#: Rule lines join released line art through at most this many others (a grid is a few deep).
+MAX_JOIN_PASSES = 16
 #: Slack between the plan's boxes and the boxes MuPDF computes while filtering.
 ART_TOLERANCE = 0.5
 
@@ -80,10 +84,13 @@ def art_plan(
             zones.append((block.rect.expanded(ART_REACH), first))
     withhold_regions: list[tuple[Rect, Verdict]] = []
     release_regions: list[tuple[Rect, Verdict]] = []
+    span = page.mediabox.union(page.cropbox)
     for rule, selection in selections:
+        by_rule = Verdict("withhold" if rule.action == "withhold" else "release", rule.id, rule.level)
         for rect in selection.areas.get(number, ()):
-            by_rule = Verdict("withhold" if rule.action == "withhold" else "release", rule.id, rule.level)
             (withhold_regions if by_rule.withheld else release_regions).append((rect, by_rule))
+        if not by_rule.withheld and _releases_whole_page(rule, number, doc.page_count):
+            release_regions.append((span, by_rule))  # the page itself is the released region
 
     withheld_area = Area(r for r, _ in withheld)
     released_area = Area(r for r, _ in released)
@@ -116,6 +123,17 @@ def art_plan(
     return ArtPlan(settled, tuple(keep))
 
 
+def _releases_whole_page(rule: Rule, number: int, page_count: int) -> bool:
+    """A ``release: {pages: …}`` rule (nothing else in its selector) covering this page."""
+    selector = rule.selector
+    if selector.pages is None or len(selector.parts) != 1:
+        return False
+    try:
+        return number in parse_pages(selector.pages, page_count)
+    except PageRangeError:
+        return False
+
+
 def _join_rulings(doc: Document, drawing_ids: Sequence[int], decided: list[Verdict]) -> None:
     """A rule line withheld only by default joins released line art it touches.
 
@@ -129,7 +147,9 @@ def _join_rulings(doc: Document, drawing_ids: Sequence[int], decided: list[Verdi
         for i, (d, v) in enumerate(zip(drawing_ids, decided, strict=True))
         if v is DEFAULT_VERDICT and min(doc.drawings[d].rect.width, doc.drawings[d].rect.height) <= THIN
     ]
-    while pending:
+    for _ in range(MAX_JOIN_PASSES):
+        if not pending:
+            return
         released = [i for i, v in enumerate(decided) if not v.withheld]
         area = Area(doc.drawings[drawing_ids[i]].rect.expanded(ART_TOLERANCE) for i in released)
         joined = []
@@ -140,7 +160,8 @@ def _join_rulings(doc: Document, drawing_ids: Sequence[int], decided: list[Verdi
                 joined.append(i)
         if not joined:
             return
-        pending = [i for i in pending if i not in set(joined)]
+        taken = set(joined)
+        pending = [i for i in pending if i not in taken]
 
 
 def _strongest(candidates: Sequence[tuple[Rect, Verdict]], indexes: Sequence[int]) -> Verdict | None:

@@ -177,3 +177,16 @@ def test_area_covers_the_union_not_one_rectangle() -> None:
     assert not area.covers(Rect(-1e9, 0, 1e9, 5))  # unbounded: never covered
     big = Area([Rect(-10_000, -10_000, 10_000, 10_000)])
     assert big.covers(Rect(100, 100, 200, 200)) and big.hits(Rect(1, 1, 2, 2)) == [0]
+
+
+def test_a_page_released_whole_keeps_its_line_art_but_not_over_withheld_text(tmp_path: Path) -> None:
+    def drawings(page: pymupdf.Page) -> None:
+        page.draw_bezier((80, 600), (120, 560), (160, 640), (220, 590), width=1.5)  # far from any text
+        page.draw_rect((70, 288, 260, 304), color=None, fill=(0, 0, 0))  # over the withheld sentence
+
+    rules = "- id: page\n  release: {pages: '1'}\n- id: secret\n  withhold: {block: '^Secret'}\n"
+    plan = _plan(tmp_path, drawings, rules)
+    assert _verdicts(plan) == [("release", "page"), ("withhold", "secret")]
+    keep = Area(plan.pages[0].keep_art)
+    assert keep.covers(plan.document.drawings[0].rect)
+    assert not keep.covers(plan.document.drawings[1].rect)
