@@ -90,12 +90,27 @@ def _read_ranges(tokens: list[bytes], mapping: dict[bytes, str]) -> None:
             i = end + 1
             continue
         dst_hex = tokens[i + 2][1:-1]
-        base, size = int(dst_hex, 16), len(dst_hex) // 2
+        base = int(dst_hex, 16)
         for code in range(lo, hi + 1):
-            value = (base + code - lo).to_bytes(size, "big")
-            mapping[b"%0*X" % (width, code)] = value.decode("utf-16-be", "replace")
+            mapping[b"%0*X" % (width, code)] = _target(dst_hex, base + code - lo)
         i += 3
 
 
 def _utf16(hex_text: bytes) -> str:
-    return bytes.fromhex(hex_text.decode()).decode("utf-16-be", "replace")
+    """A bfchar/bfrange target: UTF-16BE bytes, or (odd digit count) a bare code point."""
+    return _target(hex_text, int(hex_text, 16) if hex_text else 0)
+
+
+def _target(hex_text: bytes, value: int) -> str:
+    """The text of a CMap target ``value`` written with ``hex_text``'s digit count.
+
+    Targets are UTF-16BE, an even number of hex digits; PyMuPDF's own font embedding writes
+    code points beyond U+FFFF as five digits (``<1ee24>``), which are taken as code points.
+    """
+    if len(hex_text) % 2:
+        return chr(value) if 0 <= value <= 0x10FFFF else "\ufffd"
+    size = max(2, len(hex_text) // 2)
+    try:
+        return value.to_bytes(size, "big").decode("utf-16-be", "replace")
+    except OverflowError:
+        return "\ufffd"
