@@ -37,6 +37,12 @@ BULLET_GAP = 36.0
 #: letter by letter, when no typed space separates them (MuPDF splits at ~0.15 x size).
 TIGHT_GAP = 0.25
 _DIGITS = re.compile(r"\d+")
+#: A roman numeral standing alone (a page number such as "iv" or "- XII -").
+_ROMAN = re.compile(
+    r"(?<![\w#])(?=[ivxlcdm]{1,7}(?![\w#]))"
+    r"(?:m{0,3})(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})(?![\w#])",
+    re.IGNORECASE,
+)
 #: What MuPDF's box log calls the painting operations that make line art, and our names.
 _ART_KINDS = {"fill-path": "fill", "stroke-path": "stroke", "fill-shade": "shading"}
 
@@ -88,7 +94,22 @@ def show_all_layers(doc: Any) -> None:
 
 
 def _shape(text: str) -> str:
-    return _DIGITS.sub("#", " ".join(text.split()))
+    """A line's text with its numbers (digit runs, lone roman numerals) folded to ``#``."""
+    return _ROMAN.sub("#", _DIGITS.sub("#", " ".join(text.split())))
+
+
+def _numbers(text: str) -> list[int]:
+    """The values of the numbers :func:`_shape` folds, in order (roman numerals read)."""
+    text = " ".join(text.split())
+    found = [(m.start(), int(m.group())) for m in _DIGITS.finditer(text)]
+    found += [(m.start(), _roman_value(m.group())) for m in _ROMAN.finditer(_DIGITS.sub("#", text))]
+    return [value for _, value in sorted(found)]
+
+
+def _roman_value(token: str) -> int:
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    digits = [values[c] for c in token.lower()]
+    return sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
 
 
 def load_document(path: str | Path, password: str | None = None) -> Document:
@@ -156,7 +177,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
     words: list[Word] = []
     images: list[Image] = []
     drawings: list[Drawing] = []
-    raw_lines: list[tuple[int, int, str, float, float]] = []  # line id, page, shape, y, h
+    raw_lines: list[tuple[int, int, str, float, float]] = []  # line id, page, text, y, h
 
     for index in range(doc.page_count):
         page = doc[index]
@@ -218,7 +239,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
                 ids = tuple(wid for wid in block_words if words[wid].line == line_id)
                 rect = Rect.of(_bbox([words[i].rect for i in ids]))
                 line_text = " ".join(words[i].text for i in ids)
-                raw_lines.append((line_id, number, _shape(line_text), rect.center[1], page.rect.height))
+                raw_lines.append((line_id, number, line_text, rect.center[1], page.rect.height))
                 lines.append(Line(line_id, number, block_id, rect, ids, furniture=False))
             sizes = Counter(round(words[i].size * 2) / 2 for i in block_words)
             blocks.append(
@@ -376,13 +397,43 @@ def _font_of(word: tuple[Any, ...], spans: list[dict[str, Any]]) -> tuple[float,
 
 
 def _furniture_lines(raw_lines: list[tuple[int, int, str, float, float]], page_count: int) -> set[int]:
-    """Lines in the top/bottom margins whose digit-folded text repeats across pages."""
+    """Lines in the top/bottom margins that repeat across pages apart from the page number.
+
+    Lines are grouped by their text with numbers folded. A group is furniture when it is
+    on enough pages and every number that changes from page to page counts the pages
+    (its value minus the page number is the same on every page: "5", "- 5 -", "5/115",
+    "iv", an offset numbering). Any other changing number ("account 4471-2231: 1,204,331
+    EUR") makes the lines content, which page, section and block rules withhold like any text.
+    """
     if page_count < 2:
         return set()
     in_margin = [r for r in raw_lines if r[3] < r[4] * FURNITURE_MARGIN or r[3] > r[4] * (1 - FURNITURE_MARGIN)]
-    pages_by_shape: dict[str, set[int]] = {}
-    for _, page, shape, _, _ in in_margin:
-        pages_by_shape.setdefault(shape, set()).add(page)
+    groups: dict[str, list[tuple[int, int, list[int]]]] = {}
+    for line_id, page, text, _, _ in in_margin:
+        groups.setdefault(_shape(text), []).append((line_id, page, _numbers(text)))
     needed = max(2, int(page_count * FURNITURE_REPEAT_SHARE))
-    repeating = {s for s, pages in pages_by_shape.items() if len(pages) >= needed}
-    return {r[0] for r in in_margin if r[2] in repeating or r[2] == "#"}
+    furniture: set[int] = set()
+    for shape, lines in groups.items():
+        if len({page for _, page, _ in lines}) < needed and shape != "#":
+            continue
+        counted = _page_counted(lines)
+        furniture.update(line_id for line_id, _, _ in counted)
+    return furniture
+
+
+def _page_counted(lines: list[tuple[int, int, list[int]]]) -> list[tuple[int, int, list[int]]]:
+    """The lines of a group whose changing numbers all count pages with the group's offset."""
+    width = min(len(numbers) for _, _, numbers in lines)
+    if any(len(numbers) != width for _, _, numbers in lines):
+        return []
+    kept = list(lines)
+    for k in range(width):
+        values = {numbers[k] for _, _, numbers in kept}
+        if len(values) <= 1:
+            continue  # the same on every page: part of the running text
+        offsets = Counter(numbers[k] - page for _, page, numbers in kept)
+        offset, count = offsets.most_common(1)[0]
+        if count < 2:
+            return []
+        kept = [line for line in kept if line[2][k] - line[1] == offset]
+    return kept
