@@ -18,7 +18,7 @@ from redactor.plan.decide import decide
 from redactor.plan.model import Plan
 from redactor.progress import Progress, no_progress
 from redactor.render.audit import render_audit
-from redactor.render.cover import A4, cover_data, render_cover_pdf, render_cover_png
+from redactor.render.cover import A4, cover_data, generated_page_size, render_cover_pdf, render_cover_png
 from redactor.render.extract import extract_cover, page_map, render_extract
 from redactor.render.text import render_html, render_markdown
 from redactor.rules.parse import parse_rules
@@ -139,7 +139,7 @@ def cover_sheet(
         plan = make_plan(source, rules, password)
         data = extract_cover(plan)
         first = plan.document.pages[0]
-        size = (first.width, first.height)
+        size = generated_page_size(first.width, first.height)
     else:
         data = cover_data(parse_rules(rules), partial=True)
         size = A4

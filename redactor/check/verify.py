@@ -52,8 +52,6 @@ DPI = 60.0
 MIN_LETTERS = 4
 #: Withheld numbers shorter than this (digits) are too common to search for.
 MIN_DIGITS = 3
-#: Adjacent words closer than this (share of the font size) may be one word to another reader.
-JOIN_GAP = 0.3
 #: The human report lists this many warnings; --json lists them all.
 MAX_WARNINGS_SHOWN = 20
 #: Areas are shrunk by this (pt) so characters merely touching their border do not count.
@@ -282,9 +280,7 @@ class _Vocabulary:
         for block in doc.blocks:  # pieces another reader may read as one word
             for a, b in zip(block.word_ids, block.word_ids[1:], strict=False):
                 first, second = doc.words[a], doc.words[b]
-                if first.line == second.line:  # a narrow gap (after a ligature, letter-spacing)
-                    if second.rect.x0 - first.rect.x1 > JOIN_GAP * max(first.size, 1.0):
-                        continue
+                if first.line == second.line:  # readers differ on where words part (ligatures, code)
                     joined = words_of(first.text + second.text)
                 elif first.text.endswith(("-", "\u2010", "\u00ad")):  # a word broken at a line end
                     joined = words_of(first.text[:-1] + second.text)

@@ -33,6 +33,23 @@ TEMPLATE_NAME = "cover.html.j2"
 from redactor.render.templating import TEMPLATE_DIR as DEFAULT_TEMPLATE_DIR  # noqa: E402
 
 A4 = (595.0, 842.0)
+#: The smallest page the generated pages (cover, placeholders, condensed ranges) take the
+#: source's size from: about A5 portrait. Smaller, wider or landscape sources get A4.
+USUAL_MIN_WIDTH, USUAL_MIN_HEIGHT = 400.0, 560.0
+
+
+def generated_page_size(width: float, height: float) -> tuple[float, float]:
+    """The size of a generated page beside a source page of ``width`` x ``height`` points.
+
+    The source's own size when it is a usual document page (portrait, at least A5), so the
+    extract reads as one document; A4 otherwise, so slides, receipts, labels and figures
+    never leave the cover sheet or a placeholder without room.
+    """
+    if USUAL_MIN_WIDTH <= width <= height and height >= USUAL_MIN_HEIGHT:
+        return (width, height)
+    return A4
+
+
 # Page margins in PDF points (left, top, right, bottom): 1 inch at the sides, about
 # 2 cm at top and bottom, as on an office letter.
 PAGE_MARGINS = (72.0, 56.0, 72.0, 56.0)
@@ -307,4 +324,13 @@ def cover_data(ruleset: RuleSet, partial: bool) -> CoverData:
     )
 
 
-__all__ = ["A4", "CoverData", "cover_data", "cover_html", "new_number", "render_cover_pdf", "render_cover_png"]
+__all__ = [
+    "A4",
+    "generated_page_size",
+    "CoverData",
+    "cover_data",
+    "cover_html",
+    "new_number",
+    "render_cover_pdf",
+    "render_cover_png",
+]

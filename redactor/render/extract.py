@@ -30,7 +30,7 @@ from redactor.output.scrub import scrub_document
 from redactor.plan.model import OutputItem, Plan
 from redactor.progress import Progress, no_progress
 from redactor.render.condensed import render_condensed
-from redactor.render.cover import CoverData, cover_data, render_cover_pdf
+from redactor.render.cover import CoverData, cover_data, generated_page_size, render_cover_pdf
 from redactor.render.flatten import flatten_page, released_words
 from redactor.render.ligatures import decompose_ligatures
 from redactor.render.redact import redacted_copy
@@ -202,8 +202,9 @@ def _normalise_levels(toc: list[list[Any]]) -> list[list[Any]]:
 
 
 def _size(src: Any, number: int) -> tuple[float, float]:
+    """The size of a page generated beside source page ``number`` (see generated_page_size)."""
     rect = src[number - 1].rect
-    return (rect.width, rect.height)
+    return generated_page_size(rect.width, rect.height)
 
 
 def _file_id(plan: Plan) -> str:
