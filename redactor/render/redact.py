@@ -19,6 +19,7 @@ about the filter (coordinate spaces, box shapes, traps) are in
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from redactor.geometry import Area, Rect
@@ -87,10 +88,14 @@ def split_text_arrays(doc: Any) -> int:
         data = doc.xref_stream(xref) or b""
         if b"TJ" not in data:
             continue
-        try:
-            instructions = pikepdf.parse_content_stream(pikepdf.Stream(scratch, data))
-        except pikepdf.PdfError:
-            continue  # not parseable alone (an operator split across streams): left as it is
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                instructions = pikepdf.parse_content_stream(pikepdf.Stream(scratch, data))
+            except pikepdf.PdfError:
+                continue  # not parseable alone: left as it is
+        if caught:
+            continue  # parsed with loss (an operator split across streams): rewriting would drop it
         rewritten: list[Any] = []
         split = False
         for instruction in instructions:

@@ -102,3 +102,30 @@ def test_released_words_after_a_gap_keep_their_place(tmp_path: Path, content: by
     before, after = place(source.read_bytes()), place(single.tobytes())
     assert "Bravo" not in pypdfium2.PdfDocument(single.tobytes())[0].get_textpage().get_text_range()
     assert after == pytest.approx(before, abs=0.05)
+
+
+def test_an_operator_split_across_content_streams_is_not_rewritten(tmp_path: Path) -> None:
+    """A page whose content array splits a TJ's operands from its operator is left as it is."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    )
+    first = pdf.make_stream(b"BT /F1 11 Tf 72 742 Td [(Public paragraph)] TJ [( alpha released)]")
+    second = pdf.make_stream(b" TJ ( to all.) Tj ET")
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=[0, 0, 595, 842],
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+        Contents=pikepdf.Array([first, second]),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    source = tmp_path / "split.pdf"
+    pdf.save(source)
+    single = pymupdf.open(source)
+    before = [single.xref_stream(x) for x in single[0].get_contents()]
+    assert redact.split_text_arrays(single) == 0  # type: ignore[attr-defined]
+    assert [single.xref_stream(x) for x in single[0].get_contents()] == before
+    text = pypdfium2.PdfDocument(single.tobytes())[0].get_textpage().get_text_range()
+    assert "Public paragraph alpha released to all." in text
