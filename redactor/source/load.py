@@ -19,6 +19,7 @@ from typing import Any
 
 from redactor.errors import SourceError
 from redactor.geometry import Rect
+from redactor.pageranges import runs
 from redactor.source.model import Block, Document, Drawing, Image, Line, Page, Word
 from redactor.source.normalise import Piece, reading_text, visible
 
@@ -75,7 +76,33 @@ def open_pdf(path: str | Path, password: str | None = None) -> Any:
             )
     if doc.page_count == 0:
         raise SourceError("has no pages.", path=path, hint="check the source file.")
+    damaged = damaged_pages(doc) if doc.is_repaired else []
+    if damaged:
+        total = doc.page_count
+        doc.close()
+        listed = ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in runs(damaged))
+        raise SourceError(
+            f"is damaged: the content of {len(damaged)} of its {total} pages is missing from the file "
+            f"(pages {listed}); it would be released with those pages blank.",
+            path=path,
+            hint="the file may be truncated or partly overwritten: repair it or export it again from the original.",
+        )
     return doc
+
+
+def damaged_pages(doc: Any) -> list[int]:
+    """Pages (1-based) whose content streams the file names but does not hold.
+
+    In a file MuPDF had to repair (a truncated file), MuPDF shows those pages blank and
+    another reader may refuse the file: releasing it would give blank pages where the
+    source has content. (In a well-formed file a dangling reference is a blank page.)
+    """
+    limit = doc.xref_length()
+    return [
+        page.number + 1
+        for page in doc
+        if any(not 0 < xref < limit or not doc.xref_is_stream(xref) for xref in page.get_contents())
+    ]
 
 
 def show_all_layers(doc: Any) -> None:
