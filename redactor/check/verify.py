@@ -34,7 +34,6 @@ import html
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -45,6 +44,7 @@ from redactor.geometry import Rect, subtract_all
 from redactor.i18n import labels_for
 from redactor.numbering import new_number
 from redactor.plan.model import DrawnText, Plan
+from redactor.source.normalise import normalise_for_matching, visible
 
 #: Resolution of the pixel check: a 6 pt glyph is 5 pixels high.
 DPI = 60.0
@@ -166,6 +166,7 @@ def verify_pdf(
     report = VerifyReport()
     vocabulary = _Vocabulary(plan)
     kept = _kept_pages(plan, page_map)
+    source_of = dict(kept)  # output page index -> source page
     report.findings += _check_widths(plan, {source: out for out, source in kept})
     try:
         pdf_doc = pdfium.PdfDocument(data)
@@ -177,14 +178,14 @@ def verify_pdf(
             page = pdf_doc[index]
             try:
                 texts.append((index, page.get_textpage().get_text_range()))
-                if index in dict(kept):
-                    report.findings += _page_checks(page, index, plan, dict(kept)[index], pixels, show_withheld, dpi)
+                if index in source_of:
+                    report.findings += _page_checks(page, index, plan, source_of[index], pixels, show_withheld, dpi)
             finally:
                 page.close()
     finally:
         pdf_doc.close()
     for index, text in texts:
-        source = dict(kept).get(index)
+        source = source_of.get(index)
         if words := vocabulary.hits(text):
             report.findings.append(vocabulary.finding("page text", words, show_withheld, index + 1, source))
         for marking in plan.ruleset.markings:
@@ -200,12 +201,11 @@ def verify_pdf(
         report.findings += _check_structure(pdf, data, plan)
         scanner = _ContentScanner(pdf, skip_pages=set(range(page_map.cover_pages)))
         scanner.run()
-        kept_outputs = {out + 1 for out, _source in kept}
         for where, page_no, text in scanner.texts:
-            if where == "page content" and page_no in kept_outputs:
+            if where == "page content" and page_no is not None and page_no - 1 in source_of:
                 continue  # the position check reads every character of a kept page, in place
             if words := vocabulary.hits(text):
-                source = dict(kept).get(page_no - 1) if page_no else None
+                source = source_of.get(page_no - 1) if page_no else None
                 report.findings.append(vocabulary.finding(where, words, show_withheld, page_no, source))
         shown = {c for _w, _p, text in scanner.texts for c in text}
         for font in scanner.fonts.values():
@@ -239,17 +239,13 @@ def _kept_pages(plan: Plan, page_map: PageMap) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- normalisation
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _HYPHEN_BREAK = re.compile(r"(\w)[-\u2010\u2011]\s*\n\s*(\w)")
-_SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 
 
 def normalise(text: str) -> str:
-    """NFKC (ligatures split), invisible characters dropped, hyphenation joined, casefolded."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    text = _HYPHEN_BREAK.sub(r"\1\2", text)
-    return _SPACE.sub(" ", text).strip().casefold()
+    """Text as rules match it (:func:`normalise_for_matching`), line-end hyphenation joined, casefolded."""
+    return normalise_for_matching(_HYPHEN_BREAK.sub(r"\1\2", visible(text))).casefold()
 
 
 def words_of(text: str) -> set[str]:

@@ -20,6 +20,7 @@ about the filter (coordinate spaces, box shapes, traps) are in
 from __future__ import annotations
 
 import warnings
+from functools import cache
 from typing import Any
 
 from redactor.geometry import Area, Rect
@@ -210,8 +211,9 @@ def _pdf_rect(rect: Rect, to_pdf: Any) -> Rect:
     return Rect(box.x0, box.y0, box.x1, box.y1)
 
 
+@cache
 def _culler_class(mupdf: Any) -> Any:
-    """The culler, as a subclass of the SWIG director class (built when PyMuPDF is loaded)."""
+    """The culler, as a subclass of the SWIG director class (built once, when first needed)."""
 
     class Culler(mupdf.PdfSanitizeFilterOptions2):  # type: ignore[misc, name-defined]
         """MuPDF asks it about every glyph, subpath, clip, shading and image; 1 means drop."""
@@ -267,6 +269,7 @@ def _bigger(box: Rect) -> bool:
     return box.width > 4 * TOLERANCE and box.height > 4 * TOLERANCE
 
 
+@cache
 def _factory_class(mupdf: Any) -> Any:
     class Factory(mupdf.PdfFilterFactory2):  # type: ignore[misc, name-defined]
         """One sanitize filter per content stream, all sharing the culler."""
