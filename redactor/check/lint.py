@@ -3,9 +3,10 @@
 A rule file that cannot be read is reported as a finding and exits 2 (it is unusable).
 Otherwise every finding is listed, not only the first: the rules that match nothing, those
 that never decide an atom because others override them, release/withhold conflicts at equal
-level, reasons defined but never cited, regexes that match the empty string, and released
-text naming a heading whose whole section is withheld. The checks read the planner's own
-selection and decision (``select_rules``, ``decide``); lint never re-implements them.
+level, reasons defined but never cited, regexes that match the empty string or can backtrack
+exponentially (nested quantifiers), and released text naming a heading whose whole section
+is withheld. The checks read the planner's own selection and decision (``select_rules``,
+``decide``); lint never re-implements them.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from redactor.errors import RuleError
-from redactor.pageranges import PageRangeError, parse_pages
+from redactor.pageranges import PageRangeError, page_spans
 from redactor.plan.decide import decide
 from redactor.plan.precedence import LEVEL_NAMES
 from redactor.plan.verdicts import closest_candidates, select_rules
+from redactor.rules.backtracking import can_backtrack_exponentially
 from redactor.rules.model import Rule, RuleSet
+from redactor.rules.patterns import PATTERN_TIME_LIMIT, PatternTimeout, RulePattern, time_budget
 from redactor.rules.yamlmarks import KEY
 from redactor.source.model import Document
 from redactor.source.outline import DeclaredHeading, build_outline
@@ -126,6 +129,40 @@ def empty_regexes(ruleset: RuleSet) -> list[Finding]:
     return findings
 
 
+def _backtracks(pattern: RulePattern) -> bool:
+    return can_backtrack_exponentially(pattern.pattern, pattern.flags & re.IGNORECASE)
+
+
+#: What to do about a pattern that can backtrack exponentially.
+BACKTRACKING_HINT = (
+    "rewrite it so each character can be taken one way only, e.g. a+ for (a+)+, [\\w\\s]* for (\\w+\\s?)*, "
+    f"a* for (a|aa)*; on a document where it runs out of its {PATTERN_TIME_LIMIT:g}-second time limit, "
+    "apply stops with exit 2."
+)
+
+
+def backtracking_regexes(ruleset: RuleSet) -> list[Finding]:
+    """Regexes with nested quantifiers (or alternatives that match alike) inside a repeated group.
+
+    On text they almost match they try every way to split it, which doubles with each
+    character: found here, on the file alone, rather than as a timeout on some document.
+    """
+    what = "can backtrack exponentially: a repeated group whose parts can take the same characters"
+    findings = []
+    for rule in ruleset.rules:
+        for name, pattern in rule.selector.patterns():
+            if _backtracks(pattern):
+                key = "from_" if name == "from" else name
+                message = f"{name}: '{pattern.pattern}' {what} (nested quantifiers such as (a+)+)."
+                findings.append(_at(rule, key, "warning", message, BACKTRACKING_HINT))
+    for i, (pattern, _level) in enumerate(ruleset.headings):
+        if _backtracks(pattern):
+            line, column = ruleset.marked.where(("headings", i, "match"))
+            message = f"headings: '{pattern.pattern}' {what} (nested quantifiers such as (a+)+)."
+            findings.append(Finding("warning", None, line, column, message, BACKTRACKING_HINT))
+    return findings
+
+
 # --------------------------------------------------------------------------- checks against the source
 
 
@@ -135,7 +172,7 @@ def _bad_pages(ruleset: RuleSet, page_count: int) -> list[Finding]:
         if rule.selector.pages is None:
             continue
         try:
-            parse_pages(rule.selector.pages, page_count)
+            page_spans(rule.selector.pages, page_count)
         except PageRangeError as exc:
             findings.append(
                 _at(
@@ -244,9 +281,10 @@ def _withheld_headings_named(plan: Any) -> list[Finding]:
 
 def lint_ruleset(ruleset: RuleSet, document: Document | None = None) -> list[Finding]:
     """Every finding for ``ruleset``; with ``document``, the checks that need the source too."""
-    findings = unused_reasons(ruleset) + empty_regexes(ruleset)
+    findings = unused_reasons(ruleset) + empty_regexes(ruleset) + backtracking_regexes(ruleset)
     if document is not None:
-        findings += _against(ruleset, document)
+        with time_budget():  # both passes over the document share each pattern's time limit
+            findings += _against(ruleset, document)
     return sorted(findings, key=lambda f: (f.line or 0, f.column or 0, f.message))
 
 
@@ -276,6 +314,8 @@ def _against(ruleset: RuleSet, document: Document) -> list[Finding]:
     )
     try:
         plan = decide(document, dataclasses.replace(ruleset, rules=kept))
+    except PatternTimeout:
+        raise  # the document cannot be checked with this pattern: unusable input, as in select_rules
     except RuleError as error:
         return [*findings, from_error(error)]
     for rule, sel in selections:

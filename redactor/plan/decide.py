@@ -23,6 +23,7 @@ from redactor.plan.pages import PageInputs, page_plan
 from redactor.plan.sequence import output_sequence, released_headings
 from redactor.plan.verdicts import assign_verdicts, conceal_lines, condensed_ranges, select_all, select_rules
 from redactor.rules.model import RuleSet
+from redactor.rules.patterns import time_budget
 from redactor.rules.selectors import Context
 from redactor.source.model import Document
 from redactor.source.outline import DeclaredHeading, build_outline
@@ -31,9 +32,10 @@ from redactor.source.outline import DeclaredHeading, build_outline
 def decide(document: Document, ruleset: RuleSet) -> Plan:
     """Give every atom its verdict and derive runs, page runs and the output sequence."""
     declared = tuple(DeclaredHeading(p, level) for p, level in ruleset.headings)
-    outline = build_outline(document, declared)
-    ctx = Context.of(document, outline)
-    selections = select_all(ctx, ruleset)
+    with time_budget():  # the rule patterns run here, each within its time for this document
+        outline = build_outline(document, declared)
+        ctx = Context.of(document, outline)
+        selections = select_all(ctx, ruleset)
     verdicts, image_verdicts, hits = assign_verdicts(ctx, ruleset, selections)
     verdicts, collateral = conceal_lines(document, ruleset, verdicts)
     condensed = condensed_ranges(document, ruleset)

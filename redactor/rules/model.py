@@ -1,4 +1,4 @@
-"""The rule file's values once validated: frozen, regexes compiled, YAML positions kept.
+"""The rule file's values once validated: frozen, regexes compiled (time-limited), YAML positions kept.
 
 Built by :func:`redactor.rules.parse.parse_rules`; read by the planner, lint and the renderers.
 """
@@ -6,11 +6,11 @@ Built by :func:`redactor.rules.parse.parse_rules`; read by the planner, lint and
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Literal
 
 from redactor.errors import RuleError
+from redactor.rules.patterns import RulePattern
 from redactor.rules.selectors import Selector
 from redactor.rules.yamlmarks import Marked
 
@@ -91,7 +91,7 @@ class RuleSet:
     markings: tuple[Marking, ...]
     placeholders: Placeholders
     reasons: dict[str, str]
-    headings: tuple[tuple[re.Pattern[str], int], ...]
+    headings: tuple[tuple[RulePattern, int], ...]
     rules: tuple[Rule, ...]
     conceal_line: bool
     marked: Marked

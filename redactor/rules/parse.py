@@ -21,8 +21,9 @@ from pydantic import BaseModel, ValidationError
 from redactor.dates import parse_date
 from redactor.errors import RuleError
 from redactor.i18n import SUPPORTED_LANGUAGES, labels_for
-from redactor.pageranges import PageRangeError, parse_pages
+from redactor.pageranges import PageRangeError, check_pages
 from redactor.rules.model import DocumentInfo, Marking, Placeholders, Position, ReleaseInfo, Rule, RuleSet
+from redactor.rules.patterns import RulePattern, Site, compile_pattern
 from redactor.rules.schema import (
     CondenseModel,
     DocumentModel,
@@ -119,13 +120,20 @@ def _validation_error(exc: ValidationError, marked: Marked) -> RuleError:
     )
 
 
-def _compile(pattern: str, flags: int, marked: Marked, loc: tuple[Any, ...]) -> re.Pattern[str]:
+def _compile(
+    pattern: str, ignore_case: bool, marked: Marked, loc: tuple[Any, ...], label: str, fold: bool = False
+) -> RulePattern:
+    """The pattern compiled to run under its time limit, or a RuleError at its line.
+
+    ``label`` names it in a timeout message; ``fold`` folds it like the text it searches.
+    """
+    line, col = marked.where(loc)
     try:
-        return re.compile(pattern, flags)
+        return compile_pattern(pattern, ignore_case, Site(marked.path, line, col, label), fold)
     except re.error as exc:
-        line, col = marked.where(loc)
         raise RuleError(
-            f"'{pattern}' is not a valid regular expression ({exc.msg} at position {exc.pos}).",
+            f"'{pattern}' is not a valid regular expression ({exc.msg}"
+            + (f" at position {exc.pos})." if exc.pos is not None else ")."),
             path=marked.path,
             line=line,
             column=col,
@@ -133,9 +141,9 @@ def _compile(pattern: str, flags: int, marked: Marked, loc: tuple[Any, ...]) -> 
         ) from None
 
 
-def parse_rules(path: str | Path, text: str | None = None) -> RuleSet:
-    """Load, validate and compile a rule file."""
-    marked = load_marked(path, text)
+def parse_rules(path: str | Path, text: str | None = None, max_size: int | None = None) -> RuleSet:
+    """Load, validate and compile a rule file (``max_size``: see :func:`load_marked`)."""
+    marked = load_marked(path, text, max_size)
     if not isinstance(marked.data, dict):
         raise RuleError(
             "must be a mapping of keys (version, document, release, rules...).",
@@ -204,7 +212,7 @@ def _build(model: RuleFileModel, marked: Marked) -> RuleSet:
             ) from None
 
     headings = tuple(
-        (_compile(h.match, re.IGNORECASE if h.ignore_case else 0, marked, ("headings", i, "match")), h.level)
+        (_compile(h.match, h.ignore_case, marked, ("headings", i, "match"), "headings: the match: pattern"), h.level)
         for i, h in enumerate(model.headings)
     )
     rules: list[Rule] = []
@@ -297,7 +305,7 @@ def _check_pages(spec: str | None, marked: Marked, loc: tuple[Any, ...]) -> None
     if spec is None:
         return
     try:
-        parse_pages(spec)
+        check_pages(spec)
     except PageRangeError as exc:
         line, col = marked.where(loc)
         raise RuleError(
@@ -315,7 +323,7 @@ class _SelectorInput:
 
     rule_id: str
     values: dict[str, Any]
-    flags: int
+    ignore_case: bool
     marked: Marked
     loc: tuple[Any, ...]
 
@@ -325,8 +333,11 @@ class _SelectorInput:
             return self.marked.where(self.loc)
         return self.marked.where((*self.loc, "from" if name == "from_" else name))
 
-    def regex(self, name: str) -> re.Pattern[str]:
-        return _compile(self.values[name], self.flags, self.marked, (*self.loc, "from" if name == "from_" else name))
+    def regex(self, name: str) -> RulePattern:
+        """The named field compiled and folded like the text it searches."""
+        key = "from" if name == "from_" else name
+        label = f"rule '{self.rule_id}': its {key}: pattern"
+        return _compile(self.values[name], self.ignore_case, self.marked, (*self.loc, key), label, fold=True)
 
     def error(self, message: str, name: str | None, hint: str) -> RuleError:
         line, col = self.where(name)
@@ -337,7 +348,7 @@ def _selector(
     sm: BaseModel, rm: RuleModel, marked: Marked, loc: tuple[Any, ...], positions: dict[str, Position]
 ) -> Selector:
     given = {k: v for k, v in sm.model_dump(by_alias=False).items() if v is not None}
-    given_input = _SelectorInput(rm.id, given, re.IGNORECASE if rm.ignore_case else 0, marked, loc)
+    given_input = _SelectorInput(rm.id, given, rm.ignore_case, marked, loc)
     for key in given:
         positions[key] = given_input.where(key)
     if "pages" in given:

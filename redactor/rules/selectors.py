@@ -15,7 +15,6 @@ file's name for a set of atoms of a document (``rules`` sits above ``source``).
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,8 +26,8 @@ from typing_extensions import override
 from redactor.errors import RuleError
 from redactor.geometry import Rect
 from redactor.pageranges import parse_pages
+from redactor.rules.patterns import RulePattern
 from redactor.source.model import Document
-from redactor.source.normalise import normalise_pattern
 from redactor.source.outline import Outline
 
 # --------------------------------------------------------------------------- what selectors read and return
@@ -74,7 +73,7 @@ class Context:
         """Images anchored under the given blocks."""
         return {i for i, b in self.image_block.items() if b in block_ids}
 
-    def section_blocks(self, pattern: re.Pattern[str], level: int | None) -> set[int]:
+    def section_blocks(self, pattern: RulePattern, level: int | None) -> set[int]:
         """Blocks of every section whose heading matches (of the given level, if any)."""
         blocks: set[int] = set()
         for section in self.outline.sections:
@@ -114,8 +113,8 @@ class PartInput(Protocol):
         """Schema field name -> value, only the keys given."""
         ...
 
-    def regex(self, name: str) -> re.Pattern[str]:
-        """The named field compiled (rule flags applied), or a positioned RuleError."""
+    def regex(self, name: str) -> RulePattern:
+        """The named field compiled (rule flags applied, folded like the text), or a positioned RuleError."""
         ...
 
     def error(self, message: str, name: str | None, hint: str) -> RuleError:
@@ -144,7 +143,7 @@ class SelectorPart(ABC):
     def select(self, ctx: Context, selector: Selector) -> Selection:
         """The atoms this part picks (``selector`` is the whole selector, for cross-kind reads)."""
 
-    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+    def patterns(self) -> Iterator[tuple[str, RulePattern]]:
         """The regexes of this part, by their YAML key."""
         return iter(())
 
@@ -153,9 +152,9 @@ def _given(given: PartInput, *names: str) -> bool:
     return any(n in given.values for n in names)
 
 
-def _regex(given: PartInput, name: str) -> re.Pattern[str]:
+def _regex(given: PartInput, name: str) -> RulePattern:
     """The named pattern, folded like the text it is matched against (see source.normalise)."""
-    return normalise_pattern(given.regex(name))
+    return given.regex(name)
 
 
 @dataclass(frozen=True)
@@ -187,7 +186,7 @@ class Pages(SelectorPart):
 class Section(SelectorPart):
     """``section: REGEX`` (+ ``level: N``): a heading and everything up to the next of its level."""
 
-    pattern: re.Pattern[str]
+    pattern: RulePattern
     heading_level: int | None
     fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "section": (str | None, None),
@@ -216,7 +215,7 @@ class Section(SelectorPart):
         return Selection(ctx.content_words_of_blocks(blocks), ctx.images_of_blocks(blocks))
 
     @override
-    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+    def patterns(self) -> Iterator[tuple[str, RulePattern]]:
         yield "section", self.pattern
 
 
@@ -224,7 +223,7 @@ class Section(SelectorPart):
 class Block(SelectorPart):
     """``block: REGEX``: every text block (paragraph, table cell) whose text matches."""
 
-    pattern: re.Pattern[str]
+    pattern: RulePattern
     fields: ClassVar[dict[str, tuple[Any, Any]]] = {"block": (str | None, None)}
     level: ClassVar[int] = 3
     needs_text: ClassVar[bool] = True
@@ -241,7 +240,7 @@ class Block(SelectorPart):
         return Selection(ctx.content_words_of_blocks(blocks), set())
 
     @override
-    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+    def patterns(self) -> Iterator[tuple[str, RulePattern]]:
         yield "block", self.pattern
 
 
@@ -249,8 +248,8 @@ class Block(SelectorPart):
 class FromTo(SelectorPart):
     """``from: REGEX, to: REGEX``: the blocks from the first match of ``from`` through ``to``."""
 
-    start: re.Pattern[str]
-    end: re.Pattern[str]
+    start: RulePattern
+    end: RulePattern
     fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "from_": (str | None, Field(default=None, alias="from")),
         "to": (str | None, None),
@@ -284,7 +283,7 @@ class FromTo(SelectorPart):
         return Selection(ctx.content_words_of_blocks(chosen), set())
 
     @override
-    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+    def patterns(self) -> Iterator[tuple[str, RulePattern]]:
         yield "from", self.start
         yield "to", self.end
 
@@ -293,7 +292,7 @@ class FromTo(SelectorPart):
 class Text(SelectorPart):
     """``text: REGEX``: exactly the matched characters, widened to whole words."""
 
-    pattern: re.Pattern[str]
+    pattern: RulePattern
     fields: ClassVar[dict[str, tuple[Any, Any]]] = {"text": (str | None, None)}
     level: ClassVar[int] = 4
     needs_text: ClassVar[bool] = True
@@ -319,7 +318,7 @@ class Text(SelectorPart):
         return Selection(words, set())
 
     @override
-    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+    def patterns(self) -> Iterator[tuple[str, RulePattern]]:
         yield "text", self.pattern
 
 
@@ -387,7 +386,7 @@ class Images(SelectorPart):
 class Within(SelectorPart):
     """``within: REGEX``: narrows any selector to a section; decides no level of its own."""
 
-    pattern: re.Pattern[str]
+    pattern: RulePattern
     fields: ClassVar[dict[str, tuple[Any, Any]]] = {"within": (str | None, None)}
     level: ClassVar[int] = 0
     needs_text: ClassVar[bool] = True
@@ -404,7 +403,7 @@ class Within(SelectorPart):
         return Selection(ctx.content_words_of_blocks(blocks), ctx.images_of_blocks(blocks))
 
     @override
-    def patterns(self) -> Iterator[tuple[str, re.Pattern[str]]]:
+    def patterns(self) -> Iterator[tuple[str, RulePattern]]:
         yield "within", self.pattern
 
 
@@ -449,11 +448,11 @@ class Selector:
         part = self.get(Pages)
         return part.spec if part is not None else None
 
-    def patterns(self) -> list[tuple[str, re.Pattern[str]]]:
+    def patterns(self) -> list[tuple[str, RulePattern]]:
         """Every regex of the selector, by YAML key."""
         return [kp for part in self.parts for kp in part.patterns()]
 
-    def first_pattern(self) -> tuple[re.Pattern[str], Literal["headings", "blocks"]] | None:
+    def first_pattern(self) -> tuple[RulePattern, Literal["headings", "blocks"]] | None:
         """The pattern a typo hint compares with candidates, and which candidates."""
         for part in self.parts:
             found = next(part.patterns(), None)

@@ -8,8 +8,8 @@ heading of the same or a higher level (a lower or equal level number).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from redactor.source.model import Block, Document
 
@@ -21,11 +21,19 @@ HEADING_MAX_LINES = 3
 HEADING_SIZE_STEP = 1.5
 
 
+class HeadingPattern(Protocol):
+    """What a declared heading needs of its pattern (an ``re.Pattern`` or a rule's time-limited one)."""
+
+    def search(self, text: str, /) -> object:
+        """A match in ``text``, or None."""
+        ...
+
+
 @dataclass(frozen=True)
 class DeclaredHeading:
     """A rule-file heading declaration: blocks matching ``pattern`` are level ``level``."""
 
-    pattern: re.Pattern[str]
+    pattern: HeadingPattern
     level: int
 
 

@@ -168,3 +168,24 @@ def test_unreadable_source_is_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(review_app(), ["lint", str(path), "--source", str(tmp_path / "missing.pdf")])
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("selector", "key"),
+    [('{text: "(a+)+$"}', "text"), ('{block: "(\\\\w+\\\\s?)+$"}', "block"), ('{section: "^(a|aa)*x"}', "section")],
+)
+def test_nested_quantifiers_are_flagged_without_a_source(tmp_path: Path, selector: str, key: str) -> None:
+    code, out, text = lint(tmp_path, CLEAN + f"- id: runaway\n  withhold: {selector}\n  reason: sec\n", None)
+    assert code == 1
+    [line] = [line for line in out.splitlines() if "[runaway]" in line]
+    assert line.startswith(f"{tmp_path / 'rules.yaml'}:{line_of(text, selector)}:")
+    assert f"warning [runaway]: {key}: " in line and "can backtrack exponentially" in line
+    assert "nested quantifiers" in line and "exit 2" in line
+
+
+def test_nested_quantifiers_in_a_heading_declaration(tmp_path: Path) -> None:
+    head = RULES_HEAD + 'headings:\n  - {match: "^(Chapter\\\\s*\\\\w*)+:", level: 1}\n'
+    findings, text = findings_of(tmp_path, CLEAN, None, head=head)
+    [f] = findings
+    assert f.rule is None and f.message.startswith("headings: '^(Chapter\\s*\\w*)+:'")
+    assert f.line == line_of(text, "match:")
