@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from redactor.cli.common import Password, Quiet, handled, progress_bar, said_written
+from redactor.cli.common import MaxRulesSize, Password, Quiet, handled, progress_bar, said_repairs, said_written
 from redactor.errors import ExitCode, InputError
 from redactor.pipeline import Outputs, commit, cover_sheet, make_plan, release, verify_file
 from redactor.render.flatten import DEFAULT_DPI, MAX_DPI, MIN_DPI
@@ -46,14 +46,16 @@ def apply(
             help=f"Resolution of flattened pages, {MIN_DPI}-{MAX_DPI} dpi (default {DEFAULT_DPI}); needs --flatten.",
         ),
     ] = None,
+    max_rules_size: MaxRulesSize = None,
     password: Password = None,
     quiet: Quiet = False,
 ) -> None:
     """Write the public extract: withheld parts removed, placeholders drawn, cover in front."""
 
-    with handled():
+    with handled(max_rules_size):
         dpi = _flatten_dpi(flatten, flatten_dpi)
         plan = make_plan(source, rules, password)
+        said_repairs(source, plan.document.repairs)
         with progress_bar(plan.document.page_count, "extract", quiet) as advance:
             written = release(
                 plan,
@@ -94,12 +96,13 @@ def cover(
         Path | None, typer.Option("--template", help="A folder holding your own cover.html.j2.")
     ] = None,
     png: Annotated[Path | None, typer.Option("--png", help="Also write a PNG picture of the cover.")] = None,
+    max_rules_size: MaxRulesSize = None,
     password: Password = None,
     quiet: Quiet = False,
 ) -> None:
     """Write the EXT cover sheet alone, e.g. to circulate a decision before the extract."""
 
-    with handled():
+    with handled(max_rules_size):
         pdf, picture = cover_sheet(rules, source, template, png is not None, password)
         rendered: dict[Path, bytes | str] = {output: pdf}
         if png is not None and picture is not None:
@@ -123,12 +126,14 @@ def verify(
         bool,
         typer.Option("--show-withheld", help="Also print the withheld text found, on stderr (classified)."),
     ] = False,
+    max_rules_size: MaxRulesSize = None,
     password: Password = None,
 ) -> None:
     """Leak check of a finished extract: exit 0 clean, 1 on any leak, 2 on unusable input."""
 
-    with handled():
+    with handled(max_rules_size):
         plan = make_plan(source, rules, password)
+        said_repairs(source, plan.document.repairs)
         report = verify_file(extract, plan, source, password, template, not no_pixels, show_withheld)
         typer.echo(report.json() if json_out else report.text())
         if show_withheld and any(f.withheld_text for f in report.findings):

@@ -16,7 +16,7 @@ import typer
 from redactor.authoring.inspect import find_tables, format_structure, structure
 from redactor.authoring.skeleton import skeleton_text
 from redactor.check.lint import format_findings, from_error, lint_ruleset
-from redactor.cli.common import Json, Password, Quiet, exit_with, handled, progress_bar, say
+from redactor.cli.common import Json, MaxRulesSize, Password, Quiet, exit_with, handled, progress_bar, said_repairs, say
 from redactor.errors import ExitCode, InputError, RuleError
 from redactor.output.atomic import write_atomically
 from redactor.pipeline import make_plan
@@ -41,6 +41,7 @@ def inspect(
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Use the headings: declarations of this rule file.")
     ] = None,
+    max_rules_size: MaxRulesSize = None,
     password: Password = None,
     quiet: Quiet = False,
 ) -> None:
@@ -50,11 +51,12 @@ def inspect(
     will build. Table detection is the slow part and reports progress per page.
     """
 
-    with handled():
+    with handled(max_rules_size):
         declared: tuple[DeclaredHeading, ...] = ()
         if rules is not None:
             declared = tuple(DeclaredHeading(p, level) for p, level in parse_rules(rules).headings)
         document = load_document(source, password)
+        said_repairs(source, document.repairs)
         outline = build_outline(document, declared)
         with progress_bar(document.page_count, "tables", quiet) as advance:
             report = structure(document, outline, find_tables(source, password, advance))
@@ -72,11 +74,12 @@ def lint(
         Path | None, typer.Option("--source", help="Also check the rules against this source PDF.")
     ] = None,
     json_out: Json = False,
+    max_rules_size: MaxRulesSize = None,
     password: Password = None,
 ) -> None:
     """Check a rule file without producing anything: exit 0 clean, 1 findings, 2 unusable."""
 
-    with handled():
+    with handled(max_rules_size):
         try:
             ruleset = parse_rules(rules)
         except RuleError as error:
@@ -95,12 +98,13 @@ def preview(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The review copy to write: REVIEW.pdf or REVIEW.html.")
     ],
+    max_rules_size: MaxRulesSize = None,
     password: Password = None,
     quiet: Quiet = False,
 ) -> None:
     """Write a review copy: the source with what would be withheld and released drawn over it (still classified)."""
 
-    with handled():
+    with handled(max_rules_size):
         fmt = PREVIEW_FORMATS.get(output.suffix.lower())
         if fmt is None:
             raise InputError(
@@ -111,6 +115,7 @@ def preview(
         if not (output.parent if str(output.parent) else Path(".")).is_dir():
             raise InputError("the output folder does not exist.", path=output, hint=f"create {output.parent} first.")
         plan = make_plan(source, rules, password)
+        said_repairs(source, plan.document.repairs)
         render = render_review_pdf if fmt == "pdf" else review_html
         with progress_bar(plan.document.page_count, "preview", quiet) as advance:
             data: bytes | str = render(plan, str(source), password, advance)
@@ -127,18 +132,21 @@ def audit(
     internal: Annotated[
         bool, typer.Option("--internal", help="Add withheld text, rectangles, counts, source hash (classified).")
     ] = False,
+    max_rules_size: MaxRulesSize = None,
     password: Password = None,
     quiet: Quiet = False,
 ) -> None:
     """Write the withholding log: where, why and how much is withheld (public unless --internal)."""
 
-    with handled():
+    with handled(max_rules_size):
         fmt = output.suffix.lstrip(".").lower() if output is not None else "json"
         if fmt not in FORMATS:
             raise InputError(
                 f"unknown audit format '.{fmt}'.", path=output, hint="write the log as .json, .csv or .html."
             )
-        text = render_audit(make_plan(source, rules, password), fmt, internal)
+        plan = make_plan(source, rules, password)
+        said_repairs(source, plan.document.repairs)
+        text = render_audit(plan, fmt, internal)
         if output is None:
             typer.echo(text, nl=False)
         else:

@@ -3,7 +3,9 @@
 One entry per withheld area (a run on a kept page) and one per run of dropped pages, each
 with its pages, level, deciding rule ids (or ``default``), reasons with their legal text
 and the section it lies in; then summaries per section, page, rule and reason, and totals
-in which released + withheld words = all words.
+in which released + withheld words = all words. ``source_repairs`` says what opening the
+source took (a repair through qpdf, decryption without a password; see source.opening),
+since the extract is then made from that repaired or decrypted copy.
 
 The log is public by default: it holds no withheld text, and a heading whose own words
 are withheld is named only by its page. Nor does it hold the size of what is withheld
@@ -168,6 +170,7 @@ class _Log:
                 "number": new_number(rs.document.number, rs.release.extract),
                 "date": rs.release.date.isoformat(),
             },
+            "source_repairs": list(doc.repairs),
             "totals": {
                 "words": len(doc.words),
                 "released_words": len(doc.words) - len(out_words),

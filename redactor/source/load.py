@@ -4,7 +4,9 @@ PyMuPDF is imported lazily so ``redactor --help`` stays instant. Text is extract
 without clipping to the media box, so text placed off the page is seen (and, not being
 visible, can never be released by a page rule: see plan.py). Optional-content layers are
 all switched on first so hidden-layer text is seen too. Each block's text, the one rules
-match, is the text as read (see :mod:`redactor.source.normalise`).
+match, is the text as read (see :mod:`redactor.source.normalise`). The file is opened by
+:mod:`redactor.source.opening`, which repairs it through qpdf when MuPDF alone would read it
+wrong, and refuses it when the readers disagree on its pages.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from redactor.errors import SourceError
 from redactor.geometry import Rect
-from redactor.pageranges import runs
 from redactor.source.model import Block, Document, Drawing, Image, Line, Page, Word
 from redactor.source.normalise import Piece, reading_text, visible
+from redactor.source.opening import open_pdf as open_pdf
+from redactor.source.opening import open_source
 
 #: Share of the page height at top and bottom where running headers/footers live.
 FURNITURE_MARGIN = 0.09
@@ -46,63 +48,6 @@ _ROMAN = re.compile(
 )
 #: What MuPDF's box log calls the painting operations that make line art, and our names.
 _ART_KINDS = {"fill-path": "fill", "stroke-path": "stroke", "fill-shade": "shading"}
-
-
-def open_pdf(path: str | Path, password: str | None = None) -> Any:
-    """Open a PDF with PyMuPDF, turning every way it can fail into a SourceError."""
-    import pymupdf
-
-    path = Path(path)
-    if not path.exists():
-        raise SourceError("the source file does not exist.", path=path, hint="check the path.")
-    try:
-        doc = pymupdf.open(path)
-    except Exception as exc:  # PyMuPDF raises several types for unreadable files
-        raise SourceError(
-            f"cannot be read as a PDF ({exc}).",
-            path=path,
-            hint="check that the file is a complete, uncorrupted PDF.",
-        ) from None
-    if not doc.is_pdf:
-        raise SourceError("is not a PDF.", path=path, hint="convert it to PDF first.")
-    if doc.needs_pass:
-        if not password:
-            raise SourceError("is encrypted.", path=path, hint="give the password with --password.")
-        if not doc.authenticate(password):
-            raise SourceError(
-                "is encrypted and the password given does not open it.",
-                path=path,
-                hint="check the --password value.",
-            )
-    if doc.page_count == 0:
-        raise SourceError("has no pages.", path=path, hint="check the source file.")
-    damaged = damaged_pages(doc) if doc.is_repaired else []
-    if damaged:
-        total = doc.page_count
-        doc.close()
-        listed = ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in runs(damaged))
-        raise SourceError(
-            f"is damaged: the content of {len(damaged)} of its {total} pages is missing from the file "
-            f"(pages {listed}); it would be released with those pages blank.",
-            path=path,
-            hint="the file may be truncated or partly overwritten: repair it or export it again from the original.",
-        )
-    return doc
-
-
-def damaged_pages(doc: Any) -> list[int]:
-    """Pages (1-based) whose content streams the file names but does not hold.
-
-    In a file MuPDF had to repair (a truncated file), MuPDF shows those pages blank and
-    another reader may refuse the file: releasing it would give blank pages where the
-    source has content. (In a well-formed file a dangling reference is a blank page.)
-    """
-    limit = doc.xref_length()
-    return [
-        page.number + 1
-        for page in doc
-        if any(not 0 < xref < limit or not doc.xref_is_stream(xref) for xref in page.get_contents())
-    ]
 
 
 def show_all_layers(doc: Any) -> None:
@@ -144,11 +89,11 @@ def load_document(path: str | Path, password: str | None = None) -> Document:
     import pymupdf
 
     path = Path(path)
-    doc = open_pdf(path, password)
+    doc, repairs = open_source(path, password)
     try:
         show_all_layers(doc)
-        data = path.read_bytes()
-        return _build(doc, str(path), hashlib.sha256(data).hexdigest(), pymupdf)
+        data = path.read_bytes()  # the original bytes, also when the model is read from a repair
+        return _build(doc, str(path), hashlib.sha256(data).hexdigest(), pymupdf, repairs)
     finally:
         doc.close()
 
@@ -195,7 +140,7 @@ def _tight(
     return not spaces.between((word[5], word[6]), before[2], word[0])
 
 
-def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
+def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any, repairs: tuple[str, ...] = ()) -> Document:
     flags = pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE
     pages: list[Page] = []
     blocks: list[Block] = []
@@ -211,12 +156,12 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
         number = index + 1
         tp = page.get_textpage(flags=flags)
         stext = tp.extractDICT()
-        page_words = tp.extractWORDS()
+        raw_blocks = [b for b in stext["blocks"] if b.get("type", 0) == 0]
+        page_words = _aligned_words(tp.extractWORDS(), raw_blocks)
         typed_spaces = _TypedSpaces(tp)
         by_line: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
         for w in page_words:
             by_line.setdefault((w[5], w[6]), []).append(w)
-        raw_blocks = [b for b in stext["blocks"] if b.get("type", 0) == 0]
         order = sorted(
             range(len(raw_blocks)),
             key=lambda i: (round(raw_blocks[i]["bbox"][1] / ROW_TOLERANCE), raw_blocks[i]["bbox"][0]),
@@ -303,8 +248,8 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
                 number=number,
                 width=page.rect.width,
                 height=page.rect.height,
-                mediabox=Rect.of(page.mediabox),
-                cropbox=Rect.of(page.cropbox),
+                mediabox=_in_text_space(page.mediabox, page.cropbox),
+                cropbox=_in_text_space(page.cropbox, page.cropbox),
                 rotation=page.rotation,
                 block_ids=tuple(page_block_ids),
                 image_ids=tuple(page_image_ids),
@@ -344,7 +289,52 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any) -> Document:
         body_size=body[0][0] if body else 11.0,
         fingerprint=fingerprint,
         drawings=tuple(drawings),
+        repairs=repairs,
     )
+
+
+def _aligned_words(words: list[tuple[Any, ...]], raw_blocks: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The words with block numbers that index ``raw_blocks`` (the text blocks of the page's dict).
+
+    MuPDF numbers the words' blocks counting blocks its dict leaves out (text wholly outside
+    the crop box has an empty box and is dropped there), so on such a page the numbers
+    point at the wrong blocks. Each word's block is then found again by the line that holds
+    it; a word that no line holds keeps its number only if that block exists.
+    """
+
+    def inside(w: tuple[Any, ...], box: Any) -> bool:
+        cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
+        return box[0] - 1 <= cx <= box[2] + 1 and box[1] - 1 <= cy <= box[3] + 1
+
+    if all(w[5] < len(raw_blocks) and inside(w, raw_blocks[w[5]]["bbox"]) for w in words):
+        return words
+    result = []
+    for w in words:
+        found = next(
+            (
+                (bno, lno)
+                for bno, block in enumerate(raw_blocks)
+                if inside(w, block["bbox"])
+                for lno, line in enumerate(block["lines"])
+                if inside(w, line["bbox"])
+            ),
+            None,
+        )
+        if found is not None:
+            result.append((*w[:5], found[0], found[1], w[7]))
+        elif w[5] < len(raw_blocks):
+            result.append(w)
+    return result
+
+
+def _in_text_space(box: Any, cropbox: Any) -> Rect:
+    """A page box in the coordinates of the page's text (origin: the crop box's top-left corner).
+
+    PyMuPDF gives page boxes from the media box's top-left corner but text from the crop
+    box's: on a page whose crop box does not start at the media box's origin, comparing the
+    two unconverted would put released text "outside the crop box".
+    """
+    return Rect(box.x0 - cropbox.x0, box.y0 - cropbox.y0, box.x1 - cropbox.x0, box.y1 - cropbox.y0)
 
 
 def _cells(raw: dict[str, Any], by_line: dict[tuple[int, int], list[tuple[Any, ...]]], bno: int) -> list[list[int]]:

@@ -100,8 +100,8 @@ class Page:
     number: int  # 1-based
     width: float
     height: float
-    mediabox: Rect
-    cropbox: Rect
+    mediabox: Rect  # in text coordinates (origin: the crop box's top-left corner)
+    cropbox: Rect  # in text coordinates: (0, 0, width, height) unrotated
     rotation: int
     block_ids: tuple[int, ...]  # reading order
     image_ids: tuple[int, ...]
@@ -120,8 +120,12 @@ class Document:
     words: tuple[Word, ...]
     images: tuple[Image, ...]
     body_size: float  # the most common font size of non-furniture text
-    fingerprint: str  # sha256 of the source bytes
+    fingerprint: str  # sha256 of the source bytes (the original file's, also when read from a repair)
     drawings: tuple[Drawing, ...] = ()
+    #: What opening the source took, one plain sentence each: a repair (the file was read
+    #: from qpdf's rewrite, with the page counts each reader saw) or decryption without a
+    #: password. Empty for a well-formed file. Facts about the source, for stderr and the audit.
+    repairs: tuple[str, ...] = ()
 
     @property
     def page_count(self) -> int:
