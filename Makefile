@@ -27,7 +27,7 @@ demo: $(STAMP)
 	@ls -1 $(OUT) | sed 's|^|  $(OUT)/|'
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check redactor tests samples bench

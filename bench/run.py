@@ -233,11 +233,14 @@ def _rects(size: int) -> Path:
     path = OUT / f"rects-{size}.json"
     if not path.is_file():
         from redactor.pipeline import make_plan
+        from redactor.plan.pages import removal_rects
 
         source, rules = source_for(size)
         plan = make_plan(source, rules)
         kept = {
-            str(p.number): [r.as_tuple() for r in p.remove_rects] for p in plan.pages if p.disposition == "kept"
+            str(p.number): [r.as_tuple() for r in removal_rects(plan.document, p)]
+            for p in plan.pages
+            if p.disposition == "kept"
         }
         path.write_text(json.dumps(kept), encoding="utf-8")
     return path

@@ -680,6 +680,12 @@ def _read_tounicode(data: bytes) -> _ToUnicode:
                     i += 3
                 if lo.startswith(b"<") and hi.startswith(b"<"):
                     result.ranges.append((_hex(lo), _hex(hi), dst))
+        elif kind in ("cidrange", "cidchar"):  # not ToUnicode syntax, but readers take it:
+            step = 3 if kind == "cidrange" else 2  # code (range) -> the number as UTF-16
+            for i in range(0, len(tokens) - step + 1, step):
+                lo, hi, value = tokens[i], tokens[i + step - 2], tokens[i + step - 1]
+                if lo.startswith(b"<") and hi.startswith(b"<") and value.isdigit() and int(value) < 0x10000:
+                    result.ranges.append((_hex(lo), _hex(hi), b"%04X" % int(value)))
     return result
 
 
@@ -807,9 +813,10 @@ def _plan_type0(group: _Group) -> _FontPlan:
     before = after = 0
     new_data: bytes | None = None
     new_cid: dict[int, int] | None = None  # old CID -> new CID, when renumbered
+    unicodes: dict[int, bytes] = {}  # CID -> text by the program's cmap
     if program is not None:
         try:
-            new_data, before, after, new_cid = _subset_cid_program(
+            new_data, before, after, new_cid, unicodes = _subset_cid_program(
                 program, cid_font, set(cids.values()), renumber=group.renumber_ok
             )
         except _Skip as skip:
@@ -834,11 +841,17 @@ def _plan_type0(group: _Group) -> _FontPlan:
         if new_data is not None:
             writes.append(_program_write(member_descriptor, new_data))
         tounicode = member.get("/ToUnicode")
-        if isinstance(tounicode, pikepdf.Stream) and tounicode.is_indirect:
-            source = _read_tounicode(tounicode.read_bytes())
+        has_map = isinstance(tounicode, pikepdf.Stream) and tounicode.is_indirect
+        # "/ToUnicode /Identity-H" (a name, not a CMap): readers take each code as its text.
+        identity = _name(tounicode) in ("Identity-H", "Identity-V")
+        if has_map or (recode is not None and (unicodes or identity)):
+            if isinstance(tounicode, pikepdf.Stream):
+                source = _read_tounicode(tounicode.read_bytes())
+            else:
+                source = _ToUnicode({}, [(b"\x00\x00", b"\xff\xff", b"0000")] if identity else [])
             entries: dict[bytes, bytes] = {}
             for code in codes:
-                dst = source.get(code)
+                dst = source.get(code) or unicodes.get(cids[code])
                 key = recode[code] if recode is not None else code
                 if dst and key not in entries:
                     entries[key] = dst
@@ -877,8 +890,9 @@ def _identity_cid(code: bytes) -> int:
 
 def _subset_cid_program(
     program: pikepdf.Stream, cid_font: pikepdf.Dictionary, cids: set[int], renumber: bool
-) -> tuple[bytes, int, int, dict[int, int] | None]:
-    """The subset program of a CID font, its glyph counts, and old -> new CID when renumbered."""
+) -> tuple[bytes, int, int, dict[int, int] | None, dict[int, bytes]]:
+    """The subset program of a CID font, its glyph counts, old -> new CID when renumbered, and
+    the text of each CID by the program's cmap (see :func:`_program_unicodes`)."""
     font, kind = _load_program(program.read_bytes())
     order = font.getGlyphOrder()
     cid_keyed = "CFF " in font and hasattr(_cff_top(font), "ROS")
@@ -905,6 +919,7 @@ def _subset_cid_program(
             return cid
 
     gids = {0} | {g for g in map(gid_of, cids) if 0 <= g < len(order)}
+    unicodes = _program_unicodes(font, {cid: gid_of(cid) for cid in cids}, order)
     names, kept = _subset(font, gids, retain=not renumber, glyph_names=False)
     mapping = None
     if renumber:
@@ -915,7 +930,31 @@ def _subset_cid_program(
         for cid in cids:
             gid = gid_of(cid)
             mapping[cid] = new_gid.get(order[gid], 0) if 0 <= gid < len(order) else 0
-    return _dump_program(font, kind), len(order), kept, mapping
+    return _dump_program(font, kind), len(order), kept, mapping, unicodes
+
+
+def _program_unicodes(font: Any, gids: dict[int, int], order: list[str]) -> dict[int, bytes]:
+    """CID -> the text its glyph stands for in the program's own cmap (hex UTF-16BE digits).
+
+    A reader falls back on the font's cmap where the ToUnicode map has no entry; subsetting
+    renumbers the glyphs and breaks that path, so the entries are written out instead.
+    """
+    from fontTools.agl import toUnicode  # type: ignore[import-untyped]
+
+    try:
+        cmap = font.getBestCmap() or {}
+    except Exception:  # noqa: BLE001 - a program without a usable cmap: glyph names only
+        cmap = {}
+    by_name: dict[str, str] = {}
+    for codepoint, name in sorted(cmap.items()):
+        by_name.setdefault(name, chr(codepoint))
+    result: dict[int, bytes] = {}
+    for cid, gid in gids.items():
+        name = order[gid] if 0 <= gid < len(order) else ".notdef"
+        text = by_name.get(name) or toUnicode(name)  # else the glyph's name ("J", "uni004A")
+        if text and all(ord(c) > 0x1F for c in text):
+            result[cid] = text.encode("utf-16-be").hex().upper().encode()
+    return result
 
 
 def _renumber_cid_charset(font: Any, names: list[str]) -> list[str]:

@@ -28,7 +28,7 @@ the area covers, and the plan must say what the writer will keep.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from redactor.geometry import Area, Rect, subtract_all
@@ -123,8 +123,25 @@ def art_plan(
     return ArtPlan(settled, tuple(keep))
 
 
+def released_as_page(rules: Iterable[Rule], number: int, page_count: int) -> bool:
+    """True when a ``release: {pages: …}`` rule names this page and no ``withhold: {pages: …}`` does.
+
+    Such a page is released as a page even when it holds only running furniture or line art
+    (the reviewer named it; nothing else could decide it).
+    """
+    rules = list(rules)
+    return any(
+        r.action == "release" and _names_whole_page(r, number, page_count) for r in rules
+    ) and not any(r.action == "withhold" and _names_whole_page(r, number, page_count) for r in rules)
+
+
 def _releases_whole_page(rule: Rule, number: int, page_count: int) -> bool:
     """A ``release: {pages: …}`` rule (nothing else in its selector) covering this page."""
+    return rule.action != "withhold" and _names_whole_page(rule, number, page_count)
+
+
+def _names_whole_page(rule: Rule, number: int, page_count: int) -> bool:
+    """A rule whose selector is ``pages`` alone, covering this page."""
     selector = rule.selector
     if selector.pages is None or len(selector.parts) != 1:
         return False

@@ -54,7 +54,6 @@ class PagePlan:
     disposition: Literal["kept", "withheld", "condensed"]
     areas: tuple[WithheldArea, ...]
     keep_rects: tuple[Rect, ...]  # released text: a glyph survives only inside their union
-    remove_rects: tuple[Rect, ...]  # everything else, beyond the page edges included
     drawn: tuple[DrawnText, ...]
     rewritten: frozenset[int]  # released words replaced by a marking rewrite
     keep_art: tuple[Rect, ...] = ()  # released line art: a path or shading survives only inside

@@ -1,8 +1,8 @@
-"""One source page in the plan: what is kept, what is removed, where placeholders go.
+"""One source page in the plan: what is kept, what is withheld, where placeholders go.
 
-Removal is the complement of the released content (released word segments, released
-images and release regions, cut around withheld words and rewritten markings), so text the
-document model never saw (clipped, off-page, in patterns) goes too. Withheld words are
+What is kept is the released content (released word segments, released images and
+release regions, cut around withheld words and rewritten markings); the writer keeps only
+that, so text the document model never saw (clipped, off-page, in patterns) goes too. Withheld words are
 grouped in reading order into runs, cut at block boundaries (or merged, ``per: run``).
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from redactor.geometry import KEEP_CLEARANCE, OFF_PAGE_MARGIN, Rect, bounding, complement, subtract_all
-from redactor.plan.art import ArtPlan, art_plan
-from redactor.plan.layout import marking_size, place_placeholder, placeholder_size
+from redactor.plan.art import ArtPlan, art_plan, released_as_page
+from redactor.plan.layout import marking_size, place_placeholder, placeholder_box, placeholder_size
 from redactor.plan.model import DrawnText, PagePlan, WithheldArea
 from redactor.plan.precedence import Verdict
 from redactor.rules.model import Rule, RuleSet
@@ -46,9 +46,10 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
     content = [b for b in page.block_ids if not doc.blocks[b].furniture]
     released = any(not verdicts[w].withheld for b in content for w in doc.blocks[b].word_ids)
     released = released or any(not image_verdicts[i].withheld for i in page.image_ids)
+    released = released or released_as_page((rule for rule, _ in selections), number, doc.page_count)
     in_condensed = any(first <= number <= last for first, last, _ in condensed)
     if not released:
-        return PagePlan(number, "withheld", (), (), (), (), frozenset()), {}
+        return PagePlan(number, "withheld", (), (), (), frozenset()), {}
 
     # A fully released block is kept as one box (few boxes make few removal areas, and
     # redaction time grows with their number); a partly released one line segment by segment.
@@ -68,18 +69,23 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
         if rule.action == "release" and number in selection.areas:
             broad.extend(selection.areas[number])
     withheld_boxes = [doc.words[w].rect for b in page.block_ids for w in doc.blocks[b].word_ids if verdicts[w].withheld]
+    # Line segments too: a released word's box can cover a withheld word of another line
+    # (text set at an angle has large upright boxes that overlap their neighbours). Only the
+    # middle half of each withheld box is cut out: boxes of neighbouring lines overlap by
+    # their ascent and descent, and cutting that would drop released glyphs next door,
+    # while any glyph of the withheld word still crosses the middle and is dropped.
+    keep = subtract_all(keep, [_middle(box) for box in withheld_boxes])
     keep.extend(subtract_all(broad, withheld_boxes, KEEP_CLEARANCE))
 
     rewritten, rewrites, marking_drawn, marking_rects = _markings(doc, ruleset, page.block_ids, verdicts, keep)
     keep = subtract_all(keep, marking_rects, KEEP_CLEARANCE)
     padded = [k.expanded(KEEP_CLEARANCE) for k in keep]
-    areas = _runs(ctx, ruleset, page.block_ids, verdicts, padded, first_area_id)
+    placed: list[Rect] = []  # placeholders drawn away from their gap, so the next avoids them
+    areas = _runs(ctx, ruleset, page.block_ids, verdicts, padded, first_area_id, placed)
     areas = _with_images(ctx, ruleset, areas, page.image_ids, image_verdicts, first_area_id + len(areas))
     art = art_plan(doc, number, verdicts, image_verdicts, selections)
     areas = _with_drawings(ctx, ruleset, areas, page.drawing_ids, art, first_area_id + len(areas))
     keep_images = _image_keep(inputs, number, withheld_boxes)
-    span = page.mediabox.union(page.cropbox).expanded(OFF_PAGE_MARGIN)
-    remove = complement(span, padded)
     drawn = tuple(a.placeholder for a in areas if a.placeholder is not None) + tuple(marking_drawn)
     disposition: Literal["kept", "condensed"] = "condensed" if in_condensed else "kept"
     return PagePlan(
@@ -87,7 +93,6 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
         disposition,
         tuple(areas),
         tuple(keep),
-        tuple(remove),
         drawn,
         frozenset(rewritten),
         keep_art=art.keep,
@@ -96,12 +101,19 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
     ), rewrites
 
 
+#: Points by which a withheld word's hole in a released image is grown (see _image_keep).
+IMAGE_HOLE_CLEARANCE = 1.5
+
+
 def _image_keep(inputs: PageInputs, number: int, withheld_words: list[Rect]) -> list[Rect]:
     """Where image pixels may survive: released images and release regions, less withheld atoms."""
     doc = inputs.ctx.document
     page = doc.pages[number - 1]
     released = [doc.images[i].rect for i in page.image_ids if not inputs.image_verdicts[i].withheld]
-    holes = list(withheld_words) + [doc.images[i].rect for i in page.image_ids if inputs.image_verdicts[i].withheld]
+    # Word holes are grown: a viewer resamples the image, and the pixels around a hole blur
+    # into it (JPEG ringing too), which would read as ink left in the withheld area.
+    holes = [w.expanded(IMAGE_HOLE_CLEARANCE) for w in withheld_words]
+    holes += [doc.images[i].rect for i in page.image_ids if inputs.image_verdicts[i].withheld]
     for rule, selection in inputs.selections:
         rects = selection.areas.get(number, ())
         (released if rule.action == "release" else holes).extend(rects)
@@ -159,6 +171,24 @@ def _with_drawings(
             )
         )
     return result
+
+
+def removal_rects(document: Document, page_plan: PagePlan) -> list[Rect]:
+    """Rectangles covering everything on the page but its released text, page edges included.
+
+    Nothing in the pipeline needs them (the writer keeps what the plan releases); they are
+    what a subtractive redaction of the same decision would remove, for comparison (the
+    benchmark's floor). Computed on demand: covering the free space takes quadratic time.
+    """
+    page = document.pages[page_plan.number - 1]
+    span = page.mediabox.union(page.cropbox).expanded(OFF_PAGE_MARGIN)
+    return complement(span, [k.expanded(KEEP_CLEARANCE) for k in page_plan.keep_rects])
+
+
+def _middle(box: Rect) -> Rect:
+    """The middle half of a box, top to bottom (its full width)."""
+    quarter = box.height / 4
+    return Rect(box.x0, box.y0 + quarter, box.x1, box.y1 - quarter)
 
 
 def _released_segments(doc: Document, word_ids: tuple[int, ...], verdicts: Sequence[Verdict]) -> list[Rect]:
@@ -235,6 +265,7 @@ def _runs(
     verdicts: Sequence[Verdict],
     keep: list[Rect],
     first_id: int,
+    placed: list[Rect],
 ) -> list[WithheldArea]:
     """Withheld words grouped in reading order, cut at block boundaries (or merged, per: run)."""
     doc = ctx.document
@@ -259,7 +290,7 @@ def _runs(
                 current = []
     if current:
         groups.append(current)
-    return [_area(ctx, ruleset, first_id + i, g, (), verdicts, keep) for i, g in enumerate(groups)]
+    return [_area(ctx, ruleset, first_id + i, g, (), verdicts, keep, placed=placed) for i, g in enumerate(groups)]
 
 
 def _with_images(
@@ -304,6 +335,7 @@ def _area(
     verdicts: Sequence[Verdict],
     keep: list[Rect],
     image_verdict: Verdict | None = None,
+    placed: list[Rect] | None = None,
 ) -> WithheldArea:
     doc = ctx.document
     if word_ids:
@@ -331,7 +363,20 @@ def _area(
     placeholder = None
     if not furniture:
         fsize = placeholder_size(doc.body_size)
-        origin = place_placeholder(ruleset.placeholders.inline, rects, fsize, doc.pages[page - 1].width)
+        def released_words() -> list[Rect]:
+            if not word_ids:  # an image's area: ``verdicts`` are the images' verdicts
+                return list(placed or [])
+            return [
+                doc.words[w].rect
+                for b in doc.pages[page - 1].block_ids
+                for w in doc.blocks[b].word_ids
+                if not verdicts[w].withheld
+            ] + (placed or [])
+
+        text = ruleset.placeholders.inline
+        origin = place_placeholder(text, rects, fsize, doc.pages[page - 1].width, released_words)
+        if placed is not None:
+            placed.append(placeholder_box(text, origin, fsize))
         placeholder = DrawnText("placeholder", ruleset.placeholders.inline, origin, fsize, True)
     return WithheldArea(
         id=area_id,

@@ -21,6 +21,7 @@ from redactor.plan.precedence import (
     prevails,
 )
 from redactor.rules.model import Rule, RuleSet
+from redactor.rules.patterns import time_budget
 from redactor.rules.selectors import Context, Selection
 from redactor.source.model import Document
 from redactor.source.outline import DeclaredHeading, build_outline
@@ -56,7 +57,8 @@ def select_all(ctx: Context, ruleset: RuleSet) -> list[tuple[Rule, Selection]]:
                     hint="use region/pages rules on that page or OCR the source first.",
                 )
         selection = sel.select(ctx)
-        if selection.empty and not selection.areas and not rule.optional:
+        whole_pages = rule.selector.pages is not None and len(rule.selector.parts) == 1
+        if selection.empty and not selection.areas and not rule.optional and not whole_pages:
             raise _no_match(ctx, ruleset, rule)
         result.append((rule, selection))
     return result
@@ -195,13 +197,14 @@ def select_rules(document: Document, ruleset: RuleSet) -> list[tuple[Rule, Selec
     document gets an empty selection (lint reports the range itself).
     """
     declared = tuple(DeclaredHeading(p, level) for p, level in ruleset.headings)
-    ctx = Context.of(document, build_outline(document, declared))
     result: list[tuple[Rule, Selection]] = []
-    for rule in ruleset.rules:
-        if rule.action == "condense":
-            continue
-        try:
-            result.append((rule, rule.selector.select(ctx)))
-        except PageRangeError:
-            result.append((rule, Selection()))
+    with time_budget():  # the rule patterns run here, each within its time for this document
+        ctx = Context.of(document, build_outline(document, declared))
+        for rule in ruleset.rules:
+            if rule.action == "condense":
+                continue
+            try:
+                result.append((rule, rule.selector.select(ctx)))
+            except PageRangeError:
+                result.append((rule, Selection()))
     return result

@@ -83,9 +83,16 @@ def _rebuild(page: Any, xref: int, transforms: list[Any], released: tuple[Rect, 
             inside = (ix >= 0) & (iy >= 0) & (ix < shown.shape[1]) & (iy < shown.shape[0])
             seen = np.zeros_like(visible)
             seen[inside] = shown[iy[inside], ix[inside]]
-            allowed = np.zeros_like(visible)
-            for r in released:
-                allowed |= (px >= r.x0) & (px <= r.x1) & (py >= r.y0) & (py <= r.y1)
+            # A pixel stays only when its centre and its four corners lie in the released
+            # area: a coarse image's pixel whose centre is released may reach into a hole.
+            hx = (abs(m.a) / width + abs(m.c) / height) / 2
+            hy = (abs(m.b) / width + abs(m.d) / height) / 2
+            allowed = np.ones_like(visible)
+            for dx, dy in ((0, 0), (-hx, -hy), (hx, -hy), (-hx, hy), (hx, hy)):
+                inside_any = np.zeros_like(visible)
+                for r in released:
+                    inside_any |= (px + dx >= r.x0) & (px + dx <= r.x1) & (py + dy >= r.y0) & (py + dy <= r.y1)
+                allowed &= inside_any
             visible |= seen & allowed
     samples = np.frombuffer(pix.samples, np.uint8).reshape(height, width, pix.n).copy()
     if pix.alpha:

@@ -64,7 +64,8 @@ def redact_page(page: Any, page_plan: PagePlan, inline: tuple[Rect, ...] = ()) -
         page.delete_widget(widget)
     for link in page.get_links():
         page.delete_link(link)
-    split_text_arrays(page.parent)
+    if page_plan.areas:  # glyphs of withheld text will be removed: keep the others in place
+        split_text_arrays(page.parent)
     keep_only(page, page_plan, inline)
     if page.get_images():  # image XObjects the filter kept
         rebuild_images(page, page_plan.keep_images)

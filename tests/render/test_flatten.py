@@ -245,7 +245,8 @@ def test_page_size_and_rotation_are_the_source_pages(case: Case) -> None:
 
 def test_generated_case_has_a_rotated_cropped_flattened_page(generated: Case) -> None:
     pages = [generated.plan.document.pages[p.number - 1] for _, p in generated.flattened()]
-    assert any(page.rotation == 90 and page.cropbox.x0 == 30 for page in pages)
+    # page boxes are in text coordinates: the media box starts 30 pt left of the crop box
+    assert any(page.rotation == 90 and page.mediabox.x0 == -30 for page in pages)
 
 
 def test_text_layer_is_exactly_the_released_words(case: Case) -> None:
