@@ -72,7 +72,13 @@ class CondensedRow:
 
 @dataclass(frozen=True)
 class OutputItem:
-    """One step of the extract after the cover: a kept page, a placeholder page or a condensed range."""
+    """One step of the extract after the cover: a kept page, a placeholder page or a condensed range.
+
+    A withheld run shows a page note ("Pages 78 through 90: NOT DECLASSIFIED"), the tail note,
+    or, when ``inline``, the inline placeholder alone, as the rules in ``rules`` asked
+    (``placeholder: inline``): the run stood for something the released text introduces, an
+    attachment or a table, and the public version marks it like any withheld paragraph.
+    """
 
     kind: Literal["page", "withheld_pages", "condensed"]
     first: int
@@ -81,6 +87,8 @@ class OutputItem:
     tail: bool  # a withheld run that reaches the end of the document
     tail_page: str
     rows: tuple[CondensedRow, ...] = ()
+    inline: bool = False  # a withheld run shown as the inline placeholder, without a page note
+    rules: tuple[str, ...] = ()  # of an inline run: the ``placeholder: inline`` rules covering it
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,19 @@ Also the released headings (the rebuilt outline) and the rows of condensed range
 
 from __future__ import annotations
 
+from redactor.pageranges import page_spans
 from redactor.plan.model import CondensedRow, Decisions, OutlineEntry, OutputItem
-from redactor.rules.model import Rule
+from redactor.rules.model import Placeholders, Rule, RuleSet
+
+#: (first, last, rule id) of every page span of a ``placeholder: inline`` rule.
+InlineSpans = list[tuple[int, int, str]]
 
 
 def output_sequence(plan: Decisions, condensed: list[tuple[int, int, Rule]]) -> list[OutputItem]:
     """Kept pages, placeholder pages and condensed ranges in source order; a final run is the tail."""
     ph = plan.ruleset.placeholders
     n = plan.document.page_count
+    spans = inline_spans(plan.ruleset, n)
     condensed_at = {first: (first, last) for first, last, _ in condensed}
     items: list[OutputItem] = []
     withheld_run: list[int] = []
@@ -20,13 +25,7 @@ def output_sequence(plan: Decisions, condensed: list[tuple[int, int, Rule]]) -> 
     def flush(reaches_end: bool) -> None:
         if not withheld_run:
             return
-        first, last = withheld_run[0], withheld_run[-1]
-        if reaches_end:
-            items.append(OutputItem("withheld_pages", first, last, ph.tail, True, ph.tail_page.format(page=last)))
-        elif first == last:
-            items.append(OutputItem("withheld_pages", first, last, ph.page.format(page=first), False, ""))
-        else:
-            items.append(OutputItem("withheld_pages", first, last, ph.pages.format(first=first, last=last), False, ""))
+        items.append(_withheld_item(ph, spans, withheld_run[0], withheld_run[-1], reaches_end))
         withheld_run.clear()
 
     number = 1
@@ -58,6 +57,51 @@ def output_sequence(plan: Decisions, condensed: list[tuple[int, int, Rule]]) -> 
         number += 1
     flush(True)
     return items
+
+
+def _withheld_item(ph: Placeholders, spans: InlineSpans, first: int, last: int, reaches_end: bool) -> OutputItem:
+    """The placeholder of a run of withheld pages.
+
+    The tail note wins even over ``placeholder: inline``: a reader must learn that nothing
+    follows, which one inline mark after the last kept page would not say.
+    """
+    if reaches_end:
+        return OutputItem("withheld_pages", first, last, ph.tail, True, ph.tail_page.format(page=last))
+    if rules := inline_rules(spans, first, last):
+        return OutputItem("withheld_pages", first, last, ph.inline, False, "", inline=True, rules=rules)
+    if first == last:
+        return OutputItem("withheld_pages", first, last, ph.page.format(page=first), False, "")
+    return OutputItem("withheld_pages", first, last, ph.pages.format(first=first, last=last), False, "")
+
+
+def inline_spans(ruleset: RuleSet, page_count: int) -> InlineSpans:
+    """The page spans of the rules that ask for the inline placeholder, in file order.
+
+    Spans, not page lists: a range is checked by arithmetic (see :mod:`redactor.pageranges`).
+    """
+    return [
+        (first, last, rule.id)
+        for rule in ruleset.rules
+        if rule.placeholder == "inline" and rule.selector.pages is not None
+        for first, last in page_spans(rule.selector.pages, page_count)
+    ]
+
+
+def inline_rules(spans: InlineSpans, first: int, last: int) -> tuple[str, ...]:
+    """The inline rules covering pages ``first``-``last``; none unless they cover every page of it.
+
+    A run only partly covered keeps its page note: one inline mark for it would hide that
+    pages the rules did not name were dropped too.
+    """
+    touching = [(a, b, rule) for a, b, rule in spans if a <= last and b >= first]
+    reach = first - 1
+    for a, b, _ in sorted(touching):
+        if a > reach + 1:
+            break
+        reach = max(reach, b)
+    if reach < last:
+        return ()
+    return tuple(dict.fromkeys(rule for _, _, rule in touching))
 
 
 def _condensed_rows(plan: Decisions, first: int, last: int) -> tuple[CondensedRow, ...]:

@@ -1,11 +1,12 @@
 """The withholding log: where, why and how much was withheld, read from the plan alone.
 
 One entry per withheld area (a run on a kept page) and one per run of dropped pages, each
-with its pages, level, deciding rule ids (or ``default``), reasons with their legal text
-and the section it lies in; then summaries per section, page, rule and reason, and totals
-in which released + withheld words = all words. ``source_repairs`` says what opening the
-source took (a repair through qpdf, decryption without a password; see source.opening),
-since the extract is then made from that repaired or decrypted copy.
+with its pages, level, deciding rule ids (or ``default``; a run shown inline also cites its
+``placeholder: inline`` rules), reasons with their legal text and the section it lies in;
+then summaries per section, page, rule and reason, and totals in which released + withheld
+words = all words. ``source_repairs`` says what opening the source took (a repair through
+qpdf, decryption without a password; see source.opening), since the extract is then made
+from that repaired or decrypted copy.
 
 The log is public by default: it holds no withheld text, and a heading whose own words
 are withheld is named only by its page. Nor does it hold the size of what is withheld
@@ -133,12 +134,15 @@ class _Log:
         deciding += [plan.image_verdicts[i] for i in images]
         content = [b for b in doc.pages[first - 1].block_ids if not doc.blocks[b].furniture]
         item = next((i for i in plan.sequence if i.kind == "withheld_pages" and i.first <= first <= i.last), None)
+        # An inline run also cites the rules that asked for its inline mark (their reasons
+        # with them), even where an earlier rule of the same level is the one cited per word.
+        shown_by = list(item.rules) if item else []
         return self.entry(
             "pages",
             pages,
             [{"page": p, "rect": list(doc.pages[p - 1].mediabox.rounded().as_tuple())} for p in pages],
             words,
-            rules=list(dict.fromkeys(v.rule for v in deciding)) or [FURNITURE],
+            rules=list(dict.fromkeys([*shown_by, *(v.rule for v in deciding)])) or [FURNITURE],
             level=max((v.level for v in deciding), default=0),
             images=len(images),
             line_art=sum(len(doc.pages[p - 1].drawing_ids) for p in pages),

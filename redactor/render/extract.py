@@ -181,6 +181,13 @@ def _insert(out: Any, pdf: bytes) -> None:
 
 
 def _placeholder_page(out: Any, item: OutputItem, size: tuple[float, float]) -> None:
+    """A generated page with the run's placeholder: a page note, the tail note or the inline mark.
+
+    An inline run (``placeholder: inline``) gets a page too rather than a line drawn under
+    the preceding kept page: what a kept page shows is fixed by its page plan, which
+    ``verify`` checks glyph by glyph, and a run may follow a condensed range or open the
+    document, where no kept page precedes it. One page per item also keeps the page map.
+    """
     import pymupdf
 
     width, height = size

@@ -37,6 +37,9 @@ def elements(plan: Plan) -> list[Element]:
     for item in plan.sequence:
         if item.kind == "page":
             result.extend(_page_elements(plan, item.first))
+        elif item.kind == "withheld_pages" and item.inline:
+            # Like a withheld paragraph, not a note: the run is something the released text introduces.
+            result.append(Element("paragraph", ((item.text, True),)))
         elif item.kind == "withheld_pages":
             result.append(Element("note", ((item.text, True),)))
             if item.tail_page:

@@ -30,6 +30,9 @@ class Rule:
     position: Position
     field_positions: dict[str, Position]
     index: int  # order in the file
+    #: ``inline``: a run of withheld pages inside this rule's pages shows the inline placeholder
+    #: instead of a page note (only on ``withhold: {pages: ...}`` rules); None: the page note.
+    placeholder: Literal["inline"] | None = None
 
     @property
     def level(self) -> int:

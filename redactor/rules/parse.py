@@ -269,6 +269,8 @@ def _build(model: RuleFileModel, marked: Marked) -> RuleSet:
         positions: dict[str, Position] = {"": (line, col)}
         for key in ("id", "reason", action):
             positions[key] = marked.where((*loc, key))
+        if rm.placeholder is not None:
+            positions["placeholder"] = marked.where((*loc, "placeholder"))
         if action == "condense":
             assert rm.condense is not None
             selector = Selector((Pages(str(rm.condense.pages)),))
@@ -277,8 +279,20 @@ def _build(model: RuleFileModel, marked: Marked) -> RuleSet:
         else:
             sm: BaseModel = getattr(rm, action)
             selector = _selector(sm, rm, marked, (*loc, action), positions)
+        _check_placeholder(rm, action, selector, marked, loc)
         rules.append(
-            Rule(rm.id, action, selector, rm.reason, rm.optional, rm.conceal == "line", (line, col), positions, i)
+            Rule(
+                rm.id,
+                action,
+                selector,
+                rm.reason,
+                rm.optional,
+                rm.conceal == "line",
+                (line, col),
+                positions,
+                i,
+                rm.placeholder,
+            )
         )
 
     doc = model.document
@@ -298,6 +312,35 @@ def _build(model: RuleFileModel, marked: Marked) -> RuleSet:
         rules=tuple(rules),
         conceal_line=model.conceal == "line" or model.placeholders.conceal == "line",
         marked=marked,
+    )
+
+
+def _check_placeholder(
+    rm: RuleModel, action: str, selector: Selector, marked: Marked, loc: tuple[Any, ...]
+) -> None:
+    """``placeholder: inline`` only where it can mean something: a ``withhold: {pages: ...}`` rule.
+
+    It changes how a run of withheld pages is shown; a rule that selects less than whole
+    pages never makes such a run by itself, and a release or condense rule withholds nothing
+    by itself, so the key there would silently do nothing.
+    """
+    if rm.placeholder is None:
+        return
+    if action == "withhold" and len(selector.parts) == 1 and selector.get(Pages) is not None:
+        return
+    if action == "withhold":
+        keys = [k for k, v in getattr(rm, action).model_dump(by_alias=True).items() if v not in (None, False)]
+        what = f"withholds by {', '.join(keys)}"
+    else:
+        what = {"release": "releases", "condense": "condenses"}[action]
+    line, col = marked.where((*loc, "placeholder"))
+    raise RuleError(
+        f"rule '{rm.id}' {what}; placeholder: {rm.placeholder} is for withhold rules of whole pages only.",
+        path=marked.path,
+        line=line,
+        column=col,
+        hint="write it on a rule like `withhold: {pages: \"78-90\"}` (pages alone), or drop it: withheld "
+        "text, paragraphs and sections show the inline placeholder already.",
     )
 
 

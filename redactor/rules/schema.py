@@ -92,6 +92,7 @@ class RuleModel(_Strict):
     optional: bool = False
     ignore_case: bool = False
     conceal: Literal["line"] | None = None
+    placeholder: Literal["inline"] | None = None  # withheld page runs shown as one inline mark
     note: str | None = None
 
 
