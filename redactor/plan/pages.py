@@ -46,7 +46,8 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
     content = [b for b in page.block_ids if not doc.blocks[b].furniture]
     released = any(not verdicts[w].withheld for b in content for w in doc.blocks[b].word_ids)
     released = released or any(not image_verdicts[i].withheld for i in page.image_ids)
-    released = released or released_as_page((rule for rule, _ in selections), number, doc.page_count)
+    whole_page = released_as_page((rule for rule, _ in selections), number, doc.page_count)
+    released = released or whole_page
     in_condensed = any(first <= number <= last for first, last, _ in condensed)
     if not released:
         return PagePlan(number, "withheld", (), (), (), frozenset()), {}
@@ -65,9 +66,12 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
     # Blocks, released images and release regions are large: they must not shelter withheld
     # words lying over them (an OCR layer over a scan, a name inside a released figure).
     broad.extend(doc.images[i].rect for i in page.image_ids if not image_verdicts[i].withheld)
+    regions_withheld: list[Rect] = []
     for rule, selection in selections:
-        if rule.action == "release" and number in selection.areas:
-            broad.extend(selection.areas[number])
+        if number in selection.areas:
+            (broad if rule.action == "release" else regions_withheld).extend(selection.areas[number])
+    if whole_page:  # glyphs no word accounts for (a Type3 font without Unicode) go with their page
+        broad.append(page.cropbox)
     withheld_boxes = [doc.words[w].rect for b in page.block_ids for w in doc.blocks[b].word_ids if verdicts[w].withheld]
     # Line segments too: a released word's box can cover a withheld word of another line
     # (text set at an angle has large upright boxes that overlap their neighbours). Only the
@@ -75,7 +79,7 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
     # their ascent and descent, and cutting that would drop released glyphs next door,
     # while any glyph of the withheld word still crosses the middle and is dropped.
     keep = subtract_all(keep, [_middle(box) for box in withheld_boxes])
-    keep.extend(subtract_all(broad, withheld_boxes, KEEP_CLEARANCE))
+    keep.extend(subtract_all(broad, withheld_boxes + regions_withheld, KEEP_CLEARANCE))
 
     rewritten, rewrites, marking_drawn, marking_rects = _markings(doc, ruleset, page.block_ids, verdicts, keep)
     keep = subtract_all(keep, marking_rects, KEEP_CLEARANCE)

@@ -149,6 +149,8 @@ def keep_only(page: Any, page_plan: PagePlan, inline: tuple[Rect, ...] = ()) -> 
         Area(_pdf_rects(page_plan.keep_images, to_pdf), TOLERANCE),
         Area(_pdf_rects(inline, to_pdf), TOLERANCE),
     )
+    if _has_vertical_fonts(page):
+        culler.use_virtual_text_filter()
     factory = _factory_class(mupdf)(culler)
     pdf_page = pymupdf._as_pdf_page(page)
     document = pdf_page.doc()
@@ -171,6 +173,11 @@ def keep_only(page: Any, page_plan: PagePlan, inline: tuple[Rect, ...] = ()) -> 
     if culler.failure is not None:  # everything it was asked about after the failure was dropped
         raise RuntimeError(f"the content filter failed on page {page_plan.number}") from culler.failure
     del factory, culler  # alive until MuPDF is done with them
+
+
+def _has_vertical_fonts(page: Any) -> bool:
+    """True when a font of the page (its forms included) writes vertically (a ``-V`` CMap)."""
+    return any(str(font[5]).endswith("-V") for font in page.get_fonts(full=True))
 
 
 def plan_to_pdf(page: Any) -> Any:
@@ -226,9 +233,40 @@ def _culler_class(mupdf: Any) -> Any:
             self.last = (0.0, 0.0, -1.0, -1.0)  # the released text box that held the last glyph
             self.free = (0.0, 0.0, -1.0, -1.0)  # a box around the last dropped glyph, free of released text
             self.failure: BaseException | None = None
+            self.vertical_kept = False  # the text filter kept the glyph the culler is asked about next
+
+        def text_filter(
+            self, ctx: Any, ucsbuf: Any, ucslen: int, trm: Any, ctm: Any, bbox: Any, *_: Any
+        ) -> int:
+            """Only on pages with vertical fonts: decides their glyphs by the box readers give them.
+
+            For a vertical-mode glyph MuPDF's filter boxes the font's whole width and the
+            vertical advance, well outside the glyph box text extraction reports (the em
+            square right of and below the glyph's origin), so the culler would drop every
+            released one.
+            Horizontal glyphs (box starting at x 0) are left to the culler.
+            """
+            try:
+                if bbox.x0 == 0 or bbox.y0 != 0:  # horizontal mode: the culler decides
+                    return 0
+                t, c = trm, ctm  # the em square right of and below the origin, through trm x ctm
+                a, b = t.a * c.a + t.b * c.c, t.a * c.b + t.b * c.d
+                cc, d = t.c * c.a + t.d * c.c, t.c * c.b + t.d * c.d
+                e, f = t.e * c.a + t.f * c.c + c.e, t.e * c.b + t.f * c.d + c.f
+                xs = (e - cc, e + a - cc, e, e + a)
+                ys = (f - d, f + b - d, f, f + b)
+                held = self.text.keeps(min(xs), min(ys), max(xs), max(ys))
+                self.vertical_kept = held is not False
+                return 0 if self.vertical_kept else 1
+            except BaseException as exc:  # MuPDF cannot take an exception: drop, and report after
+                self.failure = self.failure or exc
+                return 1
 
         def culler(self, ctx: Any, bbox: Any, kind: int) -> int:
             try:
+                if kind == _GLYPH and self.vertical_kept:
+                    self.vertical_kept = False
+                    return 0
                 if kind == _GLYPH:  # by far the most frequent call: kept lean, inline
                     x0, y0, x1, y1 = bbox.x0, bbox.y0, bbox.x1, bbox.y1
                     r = self.last

@@ -58,11 +58,13 @@ class Context:
     document: Document
     outline: Outline
     image_block: dict[int, int]  # image id -> the content block it sits under (reading order)
+    #: block id -> its text with line-end hyphens kept, and where they stand (see hyphen_readings)
+    hyphen_kept: dict[int, tuple[str, tuple[int, ...]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, document: Document, outline: Outline) -> Context:
-        """The context of a document and its outline, image anchors derived."""
-        return cls(document, outline, image_anchors(document))
+        """The context of a document and its outline, image anchors and hyphen readings derived."""
+        return cls(document, outline, image_anchors(document), hyphen_readings(document))
 
     def content_words_of_blocks(self, block_ids: set[int]) -> set[int]:
         """Word ids of the given blocks, furniture excluded."""
@@ -80,6 +82,35 @@ class Context:
             if pattern.search(section.heading.text) and (level is None or section.heading.level == level):
                 blocks.update(section.block_ids)
         return blocks
+
+
+def hyphen_readings(document: Document) -> dict[int, tuple[str, tuple[int, ...]]]:
+    """Blocks where a hard hyphen at a line end joins two words: their text with it kept.
+
+    The matching text joins "Night-" / "Jar" into ``NightJar`` (a name broken by hyphenation
+    must match as written whole), but "Client-" / "Specified" is the compound
+    "Client-Specified", where ``Client`` must match too. Text rules search both readings.
+    Returns, per such block, the other reading and the positions of the hyphens in it.
+    """
+    readings: dict[int, tuple[str, tuple[int, ...]]] = {}
+    for block in document.blocks:
+        joins = []
+        for a, b in zip(block.word_ids, block.word_ids[1:], strict=False):
+            first, second = document.words[a], document.words[b]
+            if first.line != second.line and first.end == second.start and _hard_hyphen_end(first.text):
+                joins.append(first.end)
+        if joins:
+            parts, previous = [], 0
+            for join in joins:
+                parts += [block.text[previous:join], "-"]
+                previous = join
+            parts.append(block.text[previous:])
+            readings[block.id] = ("".join(parts), tuple(join + k for k, join in enumerate(joins)))
+    return readings
+
+
+def _hard_hyphen_end(text: str) -> bool:
+    return text.rstrip("\u200b\u200c\u200d\u2060\ufeff").endswith(("-", "\u2010"))
 
 
 def image_anchors(document: Document) -> dict[int, int]:
@@ -308,12 +339,18 @@ class Text(SelectorPart):
         doc = ctx.document
         words: set[int] = set()
         for block in doc.blocks:
-            for m in self.pattern.finditer(block.text):
-                if m.end() == m.start():
+            spans = [(m.start(), m.end()) for m in self.pattern.finditer(block.text)]
+            if block.id in ctx.hyphen_kept:  # the other reading, offsets brought back to block.text
+                text, hyphens = ctx.hyphen_kept[block.id]
+                for m in self.pattern.finditer(text):
+                    before = [h for h in hyphens if h < m.start()], [h for h in hyphens if h < m.end()]
+                    spans.append((m.start() - len(before[0]), m.end() - len(before[1])))
+            for start, end in spans:
+                if end == start:
                     continue
                 for wid in block.word_ids:
                     w = doc.words[wid]
-                    if w.start < m.end() and m.start() < max(w.end, w.start + 1):
+                    if w.start < end and start < max(w.end, w.start + 1):
                         words.add(wid)
         return Selection(words, set())
 

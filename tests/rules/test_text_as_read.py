@@ -74,6 +74,23 @@ def test_a_name_hyphenated_across_lines_is_withheld(tmp_path: Path, hyphen: str)
     assert _released(plan) == ["The", "team", "of", "Operation", "left", "at", "dawn."]
 
 
+@pytest.mark.parametrize(
+    ("lines", "pattern", "withheld"),
+    [
+        (["the Client-", "Specified Self pattern."], "(?<!\\\\w)Client(?!\\\\w)", ["Client-"]),
+        (["an equilibrated, strongly-", "coupled system."], "(?<!\\\\w)strongly(?!\\\\w)", ["strongly-"]),
+        (["an equilibrated, strongly-", "coupled system."], "coupled", ["coupled"]),
+        (["an equilibrated, strongly-", "coupled system."], "stronglycoupled", ["strongly-", "coupled"]),
+    ],
+)
+def test_a_word_before_a_hard_hyphen_at_a_line_end_matches_alone_too(
+    tmp_path: Path, lines: list[str], pattern: str, withheld: list[str]
+) -> None:
+    """A compound broken at its own hyphen: each part matches on its own, and the join too."""
+    plan = make_plan(one_page(tmp_path / "s.pdf", lines), _rules(tmp_path, pattern))
+    assert _withheld(plan) == withheld
+
+
 def test_lower_case_hyphenation_still_joins(tmp_path: Path) -> None:
     lines = ["Close co-", "operation with Zulu."]
     plan = make_plan(one_page(tmp_path / "s.pdf", lines), _rules(tmp_path, "cooperation"))
