@@ -7,6 +7,7 @@ document; marking replacements keep the original's size unless they would run in
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from redactor.geometry import Rect
 
@@ -25,8 +26,9 @@ PLACEHOLDER_FONT = "hebo"
 BODY_FONT = "helv"
 
 
+@lru_cache(maxsize=4096)
 def text_width(text: str, size: float, bold: bool = True) -> float:
-    """Width of ``text`` in points in Helvetica(-Bold) at ``size``."""
+    """Width of ``text`` in points in Helvetica(-Bold) at ``size`` (the same few texts recur)."""
     import pymupdf
 
     return float(pymupdf.get_text_length(text, fontname=PLACEHOLDER_FONT if bold else BODY_FONT, fontsize=size))

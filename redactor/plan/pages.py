@@ -84,7 +84,7 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
     rewritten, rewrites, marking_drawn, marking_rects = _markings(doc, ruleset, page.block_ids, verdicts, keep)
     keep = subtract_all(keep, marking_rects, KEEP_CLEARANCE)
     padded = [k.expanded(KEEP_CLEARANCE) for k in keep]
-    placed: list[Rect] = []  # placeholders drawn away from their gap, so the next avoids them
+    placed = _Occupied(doc, number, verdicts)  # what a placeholder moved off its gap must avoid
     areas = _runs(ctx, ruleset, page.block_ids, verdicts, padded, first_area_id, placed)
     areas = _with_images(ctx, ruleset, areas, page.image_ids, image_verdicts, first_area_id + len(areas))
     art = art_plan(doc, number, verdicts, image_verdicts, selections)
@@ -114,6 +114,8 @@ def _image_keep(inputs: PageInputs, number: int, withheld_words: list[Rect]) -> 
     doc = inputs.ctx.document
     page = doc.pages[number - 1]
     released = [doc.images[i].rect for i in page.image_ids if not inputs.image_verdicts[i].withheld]
+    if not released and not any(number in s.areas for r, s in inputs.selections if r.action == "release"):
+        return []  # no image pixel may stay: nothing to cut holes in
     # Word holes are grown: a viewer resamples the image, and the pixels around a hole blur
     # into it (JPEG ringing too), which would read as ink left in the withheld area.
     holes = [w.expanded(IMAGE_HOLE_CLEARANCE) for w in withheld_words]
@@ -187,6 +189,28 @@ def removal_rects(document: Document, page_plan: PagePlan) -> list[Rect]:
     page = document.pages[page_plan.number - 1]
     span = page.mediabox.union(page.cropbox).expanded(OFF_PAGE_MARGIN)
     return complement(span, [k.expanded(KEEP_CLEARANCE) for k in page_plan.keep_rects])
+
+
+class _Occupied:
+    """What a page's placeholders must not cover: its released words (found once, when first
+    asked) and the placeholders placed so far."""
+
+    def __init__(self, doc: Document, number: int, verdicts: Sequence[Verdict]) -> None:
+        self.doc, self.number, self.verdicts = doc, number, verdicts
+        self.words: list[Rect] | None = None
+        self.placeholders: list[Rect] = []
+
+    def boxes(self) -> list[Rect]:
+        """Released word boxes and placed placeholders."""
+        if self.words is None:
+            doc = self.doc
+            self.words = [
+                doc.words[w].rect
+                for b in doc.pages[self.number - 1].block_ids
+                for w in doc.blocks[b].word_ids
+                if not self.verdicts[w].withheld
+            ]
+        return self.words + self.placeholders
 
 
 def _middle(box: Rect) -> Rect:
@@ -269,7 +293,7 @@ def _runs(
     verdicts: Sequence[Verdict],
     keep: list[Rect],
     first_id: int,
-    placed: list[Rect],
+    placed: _Occupied,
 ) -> list[WithheldArea]:
     """Withheld words grouped in reading order, cut at block boundaries (or merged, per: run)."""
     doc = ctx.document
@@ -339,7 +363,7 @@ def _area(
     verdicts: Sequence[Verdict],
     keep: list[Rect],
     image_verdict: Verdict | None = None,
-    placed: list[Rect] | None = None,
+    placed: _Occupied | None = None,
 ) -> WithheldArea:
     doc = ctx.document
     if word_ids:
@@ -367,20 +391,11 @@ def _area(
     placeholder = None
     if not furniture:
         fsize = placeholder_size(doc.body_size)
-        def released_words() -> list[Rect]:
-            if not word_ids:  # an image's area: ``verdicts`` are the images' verdicts
-                return list(placed or [])
-            return [
-                doc.words[w].rect
-                for b in doc.pages[page - 1].block_ids
-                for w in doc.blocks[b].word_ids
-                if not verdicts[w].withheld
-            ] + (placed or [])
-
         text = ruleset.placeholders.inline
-        origin = place_placeholder(text, rects, fsize, doc.pages[page - 1].width, released_words)
+        occupied = placed.boxes if placed is not None else tuple
+        origin = place_placeholder(text, rects, fsize, doc.pages[page - 1].width, occupied)
         if placed is not None:
-            placed.append(placeholder_box(text, origin, fsize))
+            placed.placeholders.append(placeholder_box(text, origin, fsize))
         placeholder = DrawnText("placeholder", ruleset.placeholders.inline, origin, fsize, True)
     return WithheldArea(
         id=area_id,

@@ -31,9 +31,8 @@ from redactor.plan.model import OutputItem, Plan
 from redactor.progress import Progress, no_progress
 from redactor.render.condensed import render_condensed
 from redactor.render.cover import CoverData, cover_data, generated_page_size, render_cover_pdf
-from redactor.render.flatten import flatten_page, released_words
 from redactor.render.ligatures import decompose_ligatures
-from redactor.render.redact import redacted_copy
+from redactor.render.pages import page_jobs, written_pages
 from redactor.source.load import open_pdf
 
 #: Placeholder pages print their note this far down the page (share of the height).
@@ -99,17 +98,21 @@ def render_extract(
     progress: Progress = no_progress,
     template_dir: Path | None = None,
     flatten_dpi: int | None = None,
+    jobs: int = 1,
 ) -> Extract:
-    """The extract: the same plan and source always give the same bytes.
+    """The extract: the same plan and source always give the same bytes, whatever ``jobs``.
 
     With ``flatten_dpi``, kept pages that have a withheld area are flattened at that
-    resolution (see :mod:`redactor.render.flatten`).
+    resolution (see :mod:`redactor.render.flatten`). With ``jobs`` above one, kept pages
+    are written in that many worker processes (see :mod:`redactor.render.pages`).
     """
     import pymupdf
 
     src = open_pdf(source_path, password)
     try:
-        out, item_pages, cover_pages = assemble(plan, src, progress, template_dir, flatten_dpi)
+        out, item_pages, cover_pages = assemble(
+            plan, src, progress, template_dir, flatten_dpi, source=(source_path, password), jobs=jobs
+        )
     finally:
         src.close()
     try:
@@ -126,11 +129,20 @@ def assemble(
     progress: Progress = no_progress,
     template_dir: Path | None = None,
     flatten_dpi: int | None = None,
+    source: tuple[str, str | None] | None = None,
+    jobs: int = 1,
 ) -> tuple[Any, tuple[tuple[int, ...], ...], int]:
-    """The new document (cover, kept, placeholder and condensed pages), its page map, cover pages."""
+    """The new document (cover, kept, placeholder and condensed pages), its page map, cover pages.
+
+    ``source`` (path and password) lets worker processes open the source themselves when
+    ``jobs`` is above one.
+    """
     import pymupdf
 
     out = pymupdf.open()
+    kept = [item.first for item in plan.sequence if item.kind == "page"]
+    path, password = source if source is not None else ("", None)
+    pages = written_pages(page_jobs(plan, kept, flatten_dpi), src, path, password, jobs if source else 1)
     try:
         _insert(out, render_cover_pdf(extract_cover(plan), template_dir, page_size=_size(src, 1)))
         cover_pages = out.page_count
@@ -138,19 +150,8 @@ def assemble(
         for item in plan.sequence:
             first = out.page_count
             if item.kind == "page":
-                page_plan = plan.pages[item.first - 1]
-                inline = tuple(
-                    plan.document.images[i].rect
-                    for i in plan.document.pages[item.first - 1].image_ids
-                    if not plan.document.images[i].xref
-                )
-                single = redacted_copy(src, page_plan, inline)
-                try:
-                    if flatten_dpi and page_plan.areas:
-                        flatten_page(single, page_plan, released_words(plan, item.first), flatten_dpi)
+                with pymupdf.open("pdf", next(pages)) as single:
                     out.insert_pdf(single, links=0, annots=0, widgets=0)
-                finally:
-                    single.close()
             elif item.kind == "withheld_pages":
                 _placeholder_page(out, item, _size(src, item.first))
             else:
@@ -158,6 +159,7 @@ def assemble(
             item_pages.append(tuple(range(first, out.page_count)))
             progress(item.last - item.first + 1)
     except BaseException:
+        pages.close()  # stops the workers, if any
         out.close()
         raise
     return out, tuple(item_pages), cover_pages

@@ -85,14 +85,10 @@ def _rebuild(page: Any, xref: int, transforms: list[Any], released: tuple[Rect, 
             seen[inside] = shown[iy[inside], ix[inside]]
             # A pixel stays only when its centre and its four corners lie in the released
             # area: a coarse image's pixel whose centre is released may reach into a hole.
-            hx = (abs(m.a) / width + abs(m.c) / height) / 2
-            hy = (abs(m.b) / width + abs(m.d) / height) / 2
-            allowed = np.ones_like(visible)
-            for dx, dy in ((0, 0), (-hx, -hy), (hx, -hy), (-hx, hy), (hx, hy)):
-                inside_any = np.zeros_like(visible)
-                for r in released:
-                    inside_any |= (px + dx >= r.x0) & (px + dx <= r.x1) & (py + dy >= r.y0) & (py + dy <= r.y1)
-                allowed &= inside_any
+            cu, cv = np.meshgrid(np.arange(width + 1) / width, np.arange(height + 1) / height)
+            corners = _inside(released, cu * m.a + cv * m.c + m.e, cu * m.b + cv * m.d + m.f)
+            allowed = _inside(released, px, py)
+            allowed &= corners[:-1, :-1] & corners[1:, :-1] & corners[:-1, 1:] & corners[1:, 1:]
             visible |= seen & allowed
     samples = np.frombuffer(pix.samples, np.uint8).reshape(height, width, pix.n).copy()
     if pix.alpha:
@@ -109,6 +105,16 @@ def _rebuild(page: Any, xref: int, transforms: list[Any], released: tuple[Rect, 
         doc.update_stream(xref, bits)
         return
     _put(doc, xref, pymupdf.Pixmap(pix.colorspace, width, height, samples.tobytes(), pix.alpha), jpeg)
+
+
+def _inside(released: tuple[Rect, ...], x: Any, y: Any) -> Any:
+    """Which of the points (arrays of page coordinates) lie in one of the released rectangles."""
+    import numpy as np
+
+    result = np.zeros(x.shape, bool)
+    for r in released:
+        result |= (x >= r.x0) & (x <= r.x1) & (y >= r.y0) & (y <= r.y1)
+    return result
 
 
 def _decode(doc: Any, xref: int) -> Any:
