@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/redactor apply $(SAMPLE) $(RULES) -o $(OUT)/16014-12-add1-rev2-ext1.pdf \
 		--markdown $(OUT)/16014-12-add1-rev2-ext1.md --html $(OUT)/16014-12-add1-rev2-ext1.html \
 		--audit $(OUT)/16014-12-add1-rev2-ext1.audit.json
-	$(BIN)/redactor cover $(RULES) --source $(SAMPLE) -o $(OUT)/cover.pdf --png $(OUT)/cover.png
+	$(BIN)/redactor cover $(SAMPLE) $(RULES) -o $(OUT)/cover.pdf --png $(OUT)/cover.png
 	@echo "outputs in $(OUT)/:"
 	@ls -1 $(OUT) | sed 's|^|  $(OUT)/|'
 
@@ -38,7 +38,7 @@ sample: $(STAMP)
 	$(BIN)/python samples/make_sample.py $(SAMPLE)
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(OUT) bench/out

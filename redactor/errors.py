@@ -12,11 +12,23 @@ from pathlib import Path
 
 
 class ExitCode(IntEnum):
-    """Process exit codes, as documented in docs/errors.md."""
+    """Process exit codes, as documented in docs/errors.md.
+
+    One code per thing the caller can do about it: fix the content (1), fix the command
+    or the rule file (2), fix or replace an input file (3), make room or permission to
+    write (4), give the right password (5). Scripts branch on these, so a code, once
+    documented, keeps its meaning.
+    """
 
     OK = 0
     CHECK_FAILED = 1
     BAD_INPUT = 2
+    INPUT_UNREADABLE = 3
+    OUTPUT_NOT_WRITABLE = 4
+    ENCRYPTED = 5
+    INTERNAL = 70
+    INTERRUPTED = 130  # SIGINT: 128 + 2
+    TERMINATED = 143  # SIGTERM: 128 + 15
 
 
 class RedactorError(Exception):
@@ -64,7 +76,7 @@ class RedactorError(Exception):
 
 
 class InputError(RedactorError):
-    """Bad input: unreadable, encrypted or corrupt PDF, invalid YAML, unknown key..."""
+    """Bad input: invalid YAML, an unknown key, an argument that makes no sense, clashing paths..."""
 
 
 class RuleError(InputError):
@@ -75,8 +87,30 @@ class NoMatchError(RuleError):
     """A rule matched nothing: a typo must never silently release or withhold."""
 
 
-class SourceError(InputError):
+class InputFileError(InputError):
+    """An input file that cannot be read: missing, a folder, not permitted, not a PDF, damaged.
+
+    Kept apart from :class:`InputError` because the fix is another file, not another
+    command line or rule file.
+    """
+
+    exit_code = ExitCode.INPUT_UNREADABLE
+
+
+class SourceError(InputFileError):
     """A source PDF that cannot be used as it is."""
+
+
+class EncryptedError(SourceError):
+    """A source encrypted with a password that was not given, or not the one given."""
+
+    exit_code = ExitCode.ENCRYPTED
+
+
+class OutputError(RedactorError):
+    """An output that cannot be written: its folder is missing or read-only, it is a folder, the disk is full."""
+
+    exit_code = ExitCode.OUTPUT_NOT_WRITABLE
 
 
 class CheckFailed(RedactorError):

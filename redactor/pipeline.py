@@ -3,7 +3,9 @@
 ``load -> parse -> decide`` make the plan (:func:`make_plan`); then :func:`release` runs
 ``render extract -> verify -> render renditions -> commit outputs``. Every stage takes and
 returns values; nothing is written until everything is rendered (and the extract verified),
-and then all outputs are committed together.
+and then all outputs are committed together (:func:`redactor.output.atomic.commit`: all or
+none). Each stage reports its pages to the ``phase`` callback (:mod:`redactor.progress`):
+loading, deciding, writing, verifying.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from redactor.check.verify import Finding, PageMap, VerifyReport, verify_extract, verify_pdf
-from redactor.errors import InputError
-from redactor.output.atomic import write_atomically
+from redactor.errors import InputFileError
+from redactor.output.atomic import commit
 from redactor.plan.decide import decide
 from redactor.plan.model import Plan
-from redactor.progress import Progress, no_progress
+from redactor.progress import DECIDING, VERIFYING, WRITING, Phase, no_phases
 from redactor.render.audit import render_audit
 from redactor.render.cover import A4, cover_data, generated_page_size, render_cover_pdf, render_cover_png
 from redactor.render.extract import extract_cover, page_map, render_extract
@@ -35,11 +37,11 @@ class Outputs:
     audit: Path | None = None
 
 
-def make_plan(source: str | Path, rules: str | Path, password: str | None = None) -> Plan:
+def make_plan(source: str | Path, rules: str | Path, password: str | None = None, phase: Phase = no_phases) -> Plan:
     """Load the source, parse the rules and decide: the one decision every command reads."""
     ruleset = parse_rules(rules)
-    document = load_document(source, password)
-    return decide(document, ruleset)
+    document = load_document(source, password, phase)
+    return decide(document, ruleset, phase(DECIDING, document.page_count))
 
 
 def release(
@@ -48,20 +50,25 @@ def release(
     outputs: Outputs,
     password: str | None = None,
     verify: bool = True,
-    progress: Progress = no_progress,
+    phase: Phase = no_phases,
     template_dir: Path | None = None,
     flatten_dpi: int | None = None,
+    jobs: int = 1,
 ) -> dict[str, Path]:
     """Render every requested output from the plan and write them all, or none.
 
+    ``jobs`` worker processes write the kept pages (the extract is the same whatever it is).
+
     Everything is rendered (and the PDF verified) in memory first; only then are the files
-    written, each atomically, so a failure leaves no output behind. With ``flatten_dpi``,
+    written, all or none, so a failure leaves no output behind. With ``flatten_dpi``,
     kept pages with withheld areas become pictures at that resolution with their released
     words as invisible text.
     """
-    extract = render_extract(plan, str(source), password, progress, template_dir, flatten_dpi)
+    writing = phase(WRITING, plan.document.page_count)
+    extract = render_extract(plan, str(source), password, writing, template_dir, flatten_dpi, jobs)
     if verify:
-        verify_extract(extract.pdf, plan, PageMap(extract.cover_pages, extract.item_pages))
+        checking = phase(VERIFYING, sum(len(pages) for pages in extract.item_pages))
+        verify_extract(extract.pdf, plan, PageMap(extract.cover_pages, extract.item_pages), progress=checking)
     rendered: dict[Path, bytes | str] = {outputs.pdf: extract.pdf}
     if outputs.markdown is not None:
         rendered[outputs.markdown] = render_markdown(plan)
@@ -69,12 +76,7 @@ def release(
         rendered[outputs.html] = render_html(plan)
     if outputs.audit is not None:
         rendered[outputs.audit] = render_audit(plan, outputs.audit.suffix.lstrip(".") or "json")
-    return commit(rendered)
-
-
-def commit(rendered: dict[Path, bytes | str]) -> dict[str, Path]:
-    """Write every rendered output atomically, in order."""
-    return {str(path): write_atomically(path, data) for path, data in rendered.items()}
+    return {str(path): path for path in commit(rendered)}
 
 
 def verify_file(
@@ -85,6 +87,7 @@ def verify_file(
     template_dir: Path | None = None,
     pixels: bool = True,
     show_withheld: bool = False,
+    phase: Phase = no_phases,
 ) -> VerifyReport:
     """Check a finished extract against the plan (``redactor verify``).
 
@@ -93,16 +96,18 @@ def verify_file(
     fails.
     """
     if not extract.is_file():
-        raise InputError("the extract file does not exist.", path=extract, hint="check the path.")
+        raise InputFileError("the extract file does not exist.", path=extract, hint="check the path.")
     data = extract.read_bytes()
     cover_pages, item_pages = page_map(plan, str(source), password, template_dir)
     expected = cover_pages + sum(len(p) for p in item_pages)
     found = _page_count(data)
     if found == expected:
-        return verify_pdf(data, plan, PageMap(cover_pages, item_pages), pixels=pixels, show_withheld=show_withheld)
+        layout, checking = PageMap(cover_pages, item_pages), phase(VERIFYING, found - cover_pages)
+        return verify_pdf(data, plan, layout, pixels=pixels, show_withheld=show_withheld, progress=checking)
     # Not laid out as this plan's extract: no page can be matched to its source page, so
     # only what does not need the layout is checked, and the mismatch itself is a failure.
-    report = verify_pdf(data, plan, PageMap(0, tuple(() for _ in item_pages)), show_withheld=show_withheld)
+    unmatched, checking = PageMap(0, tuple(() for _ in item_pages)), phase(VERIFYING, max(found, 0))
+    report = verify_pdf(data, plan, unmatched, show_withheld=show_withheld, progress=checking)
     mismatch = Finding(
         "leak", "structure", "file", f"{found} pages where the plan makes {expected}: not this plan's extract"
     )
@@ -129,6 +134,7 @@ def cover_sheet(
     template: Path | None = None,
     png: bool = False,
     password: str | None = None,
+    phase: Phase = no_phases,
 ) -> tuple[bytes, bytes | None]:
     """The cover sheet alone (PDF, and PNG if asked); with a source, its page size and outcome.
 
@@ -136,7 +142,7 @@ def cover_sheet(
     an extract is partial unless rules release every atom, which only the plan can tell.
     """
     if source is not None:
-        plan = make_plan(source, rules, password)
+        plan = make_plan(source, rules, password, phase)
         data = extract_cover(plan)
         first = plan.document.pages[0]
         size = generated_page_size(first.width, first.height)

@@ -39,11 +39,12 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from redactor.errors import CheckFailed, InputError
+from redactor.errors import CheckFailed, InputFileError
 from redactor.geometry import Rect, subtract_all
 from redactor.i18n import labels_for
 from redactor.numbering import new_number
 from redactor.plan.model import DrawnText, Plan
+from redactor.progress import Progress, no_progress
 from redactor.source.normalise import normalise_for_matching, visible
 
 #: Resolution of the pixel check: a 6 pt glyph is 5 pixels high.
@@ -158,8 +159,12 @@ def verify_pdf(
     pixels: bool = True,
     show_withheld: bool = False,
     dpi: float = DPI,
+    progress: Progress = no_progress,
 ) -> VerifyReport:
-    """Check extract bytes against the plan; ``pixels=False`` skips rendering (speed tests only)."""
+    """Check extract bytes against the plan; ``pixels=False`` skips rendering (speed tests only).
+
+    Each page after the cover is reported to ``progress`` once read.
+    """
     import pikepdf
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
@@ -171,7 +176,7 @@ def verify_pdf(
     try:
         pdf_doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise InputError(f"the extract cannot be read by PDFium ({exc}).", hint="is it a complete PDF?") from None
+        raise InputFileError(f"the extract cannot be read by PDFium ({exc}).", hint="is it a complete PDF?") from None
     try:
         texts = []
         for index in range(page_map.cover_pages, len(pdf_doc)):
@@ -187,6 +192,7 @@ def verify_pdf(
                     report.findings += _page_checks(page, index, plan, source_of[index], pixels, show_withheld, dpi)
             finally:
                 page.close()
+            progress(1)
     finally:
         pdf_doc.close()
     for index, text, words in texts:
@@ -201,7 +207,7 @@ def verify_pdf(
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PdfError as exc:
-        raise InputError(f"the extract cannot be read by qpdf ({exc}).", hint="is it a complete PDF?") from None
+        raise InputFileError(f"the extract cannot be read by qpdf ({exc}).", hint="is it a complete PDF?") from None
     with pdf:
         report.findings += _check_structure(pdf, data, plan)
         scanner = _ContentScanner(pdf, skip_pages=set(range(page_map.cover_pages)))
@@ -221,9 +227,11 @@ def verify_pdf(
     return report
 
 
-def verify_extract(data: bytes, plan: Plan, page_map: PageMap, strict: bool = False) -> VerifyReport:
+def verify_extract(
+    data: bytes, plan: Plan, page_map: PageMap, strict: bool = False, progress: Progress = no_progress
+) -> VerifyReport:
     """Check; raise CheckFailed with the report when the extract must not go out."""
-    report = verify_pdf(data, plan, page_map)
+    report = verify_pdf(data, plan, page_map, progress=progress)
     if report.failed(strict):
         raise CheckFailed(
             "the extract failed the leak check and was not written.\n" + report.text(),

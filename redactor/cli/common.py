@@ -1,28 +1,67 @@
-"""What every command shares: options, progress on stderr, and the one error handler.
+"""What every command shares: options, the one error handler, and interrupts.
 
-stdout carries data (reports, JSON); stderr carries talk (progress, errors). Tracebacks are
-never shown for user errors, and never with local variables, which could print withheld text.
+stdout carries data (reports, JSON); stderr carries talk (progress, warnings, errors).
+Tracebacks are never shown for user errors, and never with local variables, which could
+print withheld text. Each kind of failure has its exit code (``redactor.errors.ExitCode``,
+the table in docs/errors.md), so a script can tell a leak from a typo from a full disk.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import sys
-from collections.abc import Iterator
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from types import FrameType
+from typing import Annotated, Any
 
 import typer
 
-from redactor.errors import RedactorError
-from redactor.progress import Progress
+from redactor.errors import ExitCode, RedactorError
 from redactor.rules.yamlmarks import DEFAULT_MAX_SIZE, format_size, size_limit
 
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
-Password = Annotated[str | None, typer.Option("--password", help="Password of an encrypted source.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but warnings and errors.")]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Also say, on stderr, how many pages each phase took and how long.")
+]
+Password = Annotated[
+    str | None,
+    typer.Option(
+        "--password",
+        help="Password of an encrypted source. Anyone who lists processes sees it: "
+        "prefer --password-file or REDACTOR_PASSWORD.",
+    ),
+]
+PasswordFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--password-file",
+        metavar="FILE",
+        help="Read the source's password from the first line of FILE (REDACTOR_PASSWORD is read when neither "
+        "this nor --password is given).",
+    ),
+]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON) on stdout.")]
+# Input paths are not checked by click (``readable=False``): it would refuse an unreadable
+# file as a usage error (exit 2), where redactor.cli.inputs gives it its own code (3).
+Source = Annotated[
+    Path, typer.Argument(metavar="SOURCE", help="The classified source PDF.", show_default=False, readable=False)
+]
+Rules = Annotated[
+    Path, typer.Argument(metavar="RULES", help="The release rule file (YAML).", show_default=False, readable=False)
+]
+#: The old spellings of SOURCE and RULES, accepted for one more release.
+LegacySource = Annotated[Path | None, typer.Option("--source", hidden=True, readable=False)]
+LegacyRules = Annotated[Path | None, typer.Option("--rules", hidden=True, readable=False)]
+
+
+def paths_argument(metavar: str, help: str) -> Any:
+    """The positional paths of a command that takes some optionally (``[SOURCE] RULES``): see inputs.positional."""
+    return typer.Argument(metavar=metavar, help=help, show_default=False, readable=False)
+
 
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(|b|bytes?|k|kb|kib|m|mb|mib|g|gb|gib)\s*", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "byte": 1, "bytes": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
@@ -51,21 +90,33 @@ MaxRulesSize = Annotated[
 ]
 
 
-@contextmanager
-def handled(max_rules_size: int | None = None) -> Iterator[None]:
-    """Turn library errors into a one-paragraph message and their exit code.
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: raised like KeyboardInterrupt, so every ``finally`` and rollback runs.
 
-    Rule files read inside may be up to ``max_rules_size`` bytes (None: the default limit).
+    A BaseException, so the library's ``except Exception`` (around a reader that fails
+    in many ways) never swallows it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def handled(max_rules_size: int | None = None, interrupted: str = "no output was written") -> Iterator[None]:
+    """Turn library errors into a one-paragraph message and their exit code; interrupts into 130 or 143.
+
+    Rule files read inside may be up to ``max_rules_size`` bytes (None: the default
+    limit). ``interrupted`` says what became of the outputs when a signal stops the run.
     """
     try:
-        with size_limit(max_rules_size):
+        with size_limit(max_rules_size), interruptible():
             yield
     except RedactorError as error:
         typer.echo(f"error: {error.paragraph()}", err=True)
         raise typer.Exit(int(error.exit_code)) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted; no output was written.", err=True)
-        raise typer.Exit(130) from None
+    except (Interrupted, KeyboardInterrupt) as stop:
+        raise typer.Exit(said_interrupted(stop, interrupted)) from None
     except (typer.Exit, typer.Abort):
         raise
     except Exception as error:  # an internal fault: no locals, no withheld text
@@ -73,54 +124,62 @@ def handled(max_rules_size: int | None = None) -> Iterator[None]:
             raise
         typer.echo(
             f"internal error ({type(error).__name__}); no output was written. "
-            "Hint: rerun with REDACTOR_DEBUG=1 for details and report it.",
+            "Hint: rerun with REDACTOR_DEBUG=1 for details and report it, with that output and the redactor "
+            "version (redactor --version).",
             err=True,
         )
-        raise typer.Exit(70) from None
+        raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def said_interrupted(stop: BaseException, outcome: str = "no output was written") -> int:
+    """Say the run was interrupted and what became of the outputs; the exit code.
+
+    The code is 128 + the signal's number, as shells report a process a signal ended:
+    130 for SIGINT (and Ctrl-C), 143 for SIGTERM.
+    """
+    typer.echo(f"interrupted; {outcome}.", err=True)
+    if isinstance(stop, Interrupted) and stop.signum == signal.SIGTERM:
+        return int(ExitCode.TERMINATED)
+    return int(ExitCode.INTERRUPTED)
 
 
 @contextmanager
-def progress_bar(total: int, label: str, quiet: bool) -> Iterator[Progress]:
-    """A rich progress bar on stderr; silent with -q or when stderr is not a terminal."""
-    if quiet or total < 5 or not sys.stderr.isatty():
-        yield lambda n: None
+def interruptible() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` while the command runs.
+
+    Python's default for SIGTERM ends the process on the spot, leaving temporary files and
+    half-renamed output sets; raising instead unwinds through the rollbacks. Later signals
+    are ignored while the first one unwinds, so a second Ctrl-C cannot cut a rollback short.
+    Signal handlers can only be set from the main thread; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-    from rich.progress import Progress as Bar
+    stopping = (signal.SIGINT, signal.SIGTERM)
+    before = {signum: signal.getsignal(signum) for signum in stopping}
 
-    with Bar(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+    def stop(signum: int, frame: FrameType | None) -> None:
+        for each in stopping:
+            signal.signal(each, signal.SIG_IGN)
+        raise Interrupted(signum)
 
-
-def say(quiet: bool, message: str) -> None:
-    """A line of talk on stderr, unless quiet."""
-    if not quiet:
-        typer.echo(message, err=True)
+    for signum in stopping:
+        signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
-def said_repairs(source: Path, repairs: tuple[str, ...]) -> None:
+def said_repairs(note: Callable[[str], None], source: Path, repairs: tuple[str, ...]) -> None:
     """``warning: SOURCE: ...`` for each repair the source needed to be opened (see source.opening).
 
     Shown even with ``-q``, which silences progress only: the extract is then made from a
     repaired or decrypted copy, and whoever releases it must know.
     """
     for repair in repairs:
-        typer.echo(f"warning: {source}: {repair}", err=True)
-
-
-def said_written(quiet: bool, paths: list[Path] | dict[str, Path]) -> None:
-    """``wrote PATH`` for every output written."""
-    for path in paths:
-        say(quiet, f"wrote {path}")
+        note(f"warning: {source}: {repair}")
 
 
 def exit_with(code: int) -> None:

@@ -1,4 +1,8 @@
-"""``apply``, ``cover`` and ``verify``: the release and its checks on the command line."""
+"""``apply``, ``cover`` and ``verify``: the release and its checks on the command line.
+
+Each command settles its arguments, then its paths (inputs readable, outputs writable and
+distinct: :mod:`redactor.cli.inputs`), and only then opens the source.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,34 @@ from typing import Annotated
 
 import typer
 
-from redactor.cli.common import MaxRulesSize, Password, Quiet, handled, progress_bar, said_repairs, said_written
+from redactor.cli.common import (
+    LegacyRules,
+    LegacySource,
+    MaxRulesSize,
+    Password,
+    PasswordFile,
+    Quiet,
+    Rules,
+    Source,
+    Verbose,
+    handled,
+    paths_argument,
+    said_repairs,
+)
+from redactor.cli.display import Talk, phases
+from redactor.cli.inputs import check_paths, password_of, positional, required
 from redactor.errors import ExitCode, InputError
-from redactor.pipeline import Outputs, commit, cover_sheet, make_plan, release, verify_file
+from redactor.output.atomic import commit
+from redactor.pipeline import Outputs, cover_sheet, make_plan, release, verify_file
 from redactor.render.flatten import DEFAULT_DPI, MAX_DPI, MIN_DPI
+from redactor.render.pages import default_workers
+
+Template = Annotated[Path | None, typer.Option("--template", help="A folder holding your own cover.html.j2.")]
 
 
 def apply(
-    source: Annotated[Path, typer.Argument(help="The classified source PDF.")],
-    rules: Annotated[Path, typer.Argument(help="The release rule file (YAML).")],
+    source: Source,
+    rules: Rules,
     output: Annotated[Path, typer.Option("--output", "-o", help="The extract PDF to write.")],
     markdown: Annotated[
         Path | None, typer.Option("--markdown", help="Also write the text rendition (Markdown).")
@@ -24,9 +47,7 @@ def apply(
     audit: Annotated[
         Path | None, typer.Option("--audit", help="Also write the public audit log (.json/.csv/.html).")
     ] = None,
-    template: Annotated[
-        Path | None, typer.Option("--template", help="A folder holding your own cover.html.j2.")
-    ] = None,
+    template: Template = None,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the leak check of the output (benchmarks only).")
     ] = False,
@@ -46,28 +67,50 @@ def apply(
             help=f"Resolution of flattened pages, {MIN_DPI}-{MAX_DPI} dpi (default {DEFAULT_DPI}); needs --flatten.",
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes writing the kept pages (default: the cores available). "
+            "The extract is the same whatever the number.",
+        ),
+    ] = None,
     max_rules_size: MaxRulesSize = None,
     password: Password = None,
+    password_file: PasswordFile = None,
     quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Write the public extract: withheld parts removed, placeholders drawn, cover in front."""
+    """Write the public extract: withheld parts removed, placeholders drawn, cover in front.
+
+    Every output (-o, --markdown, --html, --audit) is written, or none is.
+    """
 
     with handled(max_rules_size):
+        talk = Talk.of(quiet, verbose)
         dpi = _flatten_dpi(flatten, flatten_dpi)
-        plan = make_plan(source, rules, password)
-        said_repairs(source, plan.document.repairs)
-        with progress_bar(plan.document.page_count, "extract", quiet) as advance:
+        secret = password_of(password, password_file)
+        outputs = Outputs(output, markdown, html, audit)
+        wanted = {"-o": output, "--markdown": markdown, "--html": html, "--audit": audit}
+        check_paths({"source": source, "rules": rules}, wanted, password_file)
+        with phases(talk) as display:
+            plan = make_plan(source, rules, secret, display)
+            said_repairs(display.note, source, plan.document.repairs)
             written = release(
                 plan,
                 source,
-                Outputs(output, markdown, html, audit),
-                password,
+                outputs,
+                secret,
                 verify=not no_verify,
-                progress=advance,
+                phase=display,
                 template_dir=template,
                 flatten_dpi=dpi,
+                jobs=jobs or default_workers(),
             )
-        said_written(quiet, written)
+        for path in written:
+            talk.say(f"wrote {path}")
 
 
 def _flatten_dpi(flatten: bool, dpi: int | None) -> int | None:
@@ -84,36 +127,49 @@ def _flatten_dpi(flatten: bool, dpi: int | None) -> int | None:
 
 
 def cover(
-    rules: Annotated[Path, typer.Argument(help="The release rule file (YAML).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The cover sheet PDF to write.")],
-    source: Annotated[
-        Path | None,
-        typer.Option(
-            "--source", help="Take the page size from this source, and the partial/full wording from its plan."
+    paths: Annotated[
+        list[Path],
+        paths_argument(
+            "[SOURCE] RULES",
+            "The release rule file (YAML), after the source PDF when one is given: the cover then takes "
+            "its page size from the source, and the partial/full wording from its plan.",
         ),
-    ] = None,
-    template: Annotated[
-        Path | None, typer.Option("--template", help="A folder holding your own cover.html.j2.")
-    ] = None,
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The cover sheet PDF to write.")],
+    template: Template = None,
     png: Annotated[Path | None, typer.Option("--png", help="Also write a PNG picture of the cover.")] = None,
+    legacy_source: LegacySource = None,
     max_rules_size: MaxRulesSize = None,
     password: Password = None,
+    password_file: PasswordFile = None,
     quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Write the EXT cover sheet alone, e.g. to circulate a decision before the extract."""
 
     with handled(max_rules_size):
-        pdf, picture = cover_sheet(rules, source, template, png is not None, password)
+        talk = Talk.of(quiet, verbose)
+        found = positional("cover", ("source", "rules"), paths, {"source": legacy_source}, frozenset({"source"}))
+        source, rules = found["source"], required(found["rules"])
+        secret = password_of(password, password_file)
+        check_paths({"source": source, "rules": rules}, {"-o": output, "--png": png}, password_file)
+        with phases(talk) as display:
+            pdf, picture = cover_sheet(rules, source, template, png is not None, secret, display)
         rendered: dict[Path, bytes | str] = {output: pdf}
         if png is not None and picture is not None:
             rendered[png] = picture
-        said_written(quiet, commit(rendered))
+        for path in commit(rendered):
+            talk.say(f"wrote {path}")
 
 
 def verify(
-    extract: Annotated[Path, typer.Argument(help="The finished extract PDF to check.")],
-    source: Annotated[Path, typer.Option("--source", help="The classified source it was made from.")],
-    rules: Annotated[Path, typer.Option("--rules", help="The release rule file it was made with.")],
+    paths: Annotated[
+        list[Path],
+        paths_argument(
+            "SOURCE RULES EXTRACT",
+            "The classified source, the release rule file, and the finished extract to check.",
+        ),
+    ],
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable report on stdout.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings (measurable widths) as failures.")] = False,
     template: Annotated[
@@ -126,15 +182,27 @@ def verify(
         bool,
         typer.Option("--show-withheld", help="Also print the withheld text found, on stderr (classified)."),
     ] = False,
+    legacy_source: LegacySource = None,
+    legacy_rules: LegacyRules = None,
     max_rules_size: MaxRulesSize = None,
     password: Password = None,
+    password_file: PasswordFile = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Leak check of a finished extract: exit 0 clean, 1 on any leak, 2 on unusable input."""
+    """Leak check of a finished extract: exit 0 clean, 1 on any leak (see docs/errors.md for the rest)."""
 
     with handled(max_rules_size):
-        plan = make_plan(source, rules, password)
-        said_repairs(source, plan.document.repairs)
-        report = verify_file(extract, plan, source, password, template, not no_pixels, show_withheld)
+        talk = Talk.of(quiet, verbose)
+        legacy = {"source": legacy_source, "rules": legacy_rules}
+        found = positional("verify", ("source", "rules", "extract"), paths, legacy)
+        source, rules, extract = (required(found[slot]) for slot in ("source", "rules", "extract"))
+        secret = password_of(password, password_file)
+        check_paths(found, {}, password_file)
+        with phases(talk) as display:
+            plan = make_plan(source, rules, secret, display)
+            said_repairs(display.note, source, plan.document.repairs)
+            report = verify_file(extract, plan, source, secret, template, not no_pixels, show_withheld, phase=display)
         typer.echo(report.json() if json_out else report.text())
         if show_withheld and any(f.withheld_text for f in report.findings):
             typer.echo(report.withheld(), err=True)

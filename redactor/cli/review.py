@@ -1,8 +1,9 @@
 """``inspect``, ``lint``, ``preview`` and ``audit``: the review commands on the command line.
 
 Each reads through the library (which returns values) and prints or writes here; errors go
-through ``handled()`` like every other command, so they print one paragraph and exit 2 (bad
-input) without a traceback.
+through ``handled()`` like every other command, so they print one paragraph and exit with
+their code (docs/errors.md) without a traceback. Paths are checked before any work, as for
+``apply`` (:mod:`redactor.cli.inputs`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,28 @@ import typer
 from redactor.authoring.inspect import find_tables, format_structure, structure
 from redactor.authoring.skeleton import skeleton_text
 from redactor.check.lint import format_findings, from_error, lint_ruleset
-from redactor.cli.common import Json, MaxRulesSize, Password, Quiet, exit_with, handled, progress_bar, said_repairs, say
+from redactor.cli.common import (
+    Json,
+    LegacyRules,
+    LegacySource,
+    MaxRulesSize,
+    Password,
+    PasswordFile,
+    Quiet,
+    Rules,
+    Source,
+    Verbose,
+    exit_with,
+    handled,
+    paths_argument,
+    said_repairs,
+)
+from redactor.cli.display import Talk, phases
+from redactor.cli.inputs import check_paths, password_of, positional, required
 from redactor.errors import ExitCode, InputError, RuleError
 from redactor.output.atomic import write_atomically
 from redactor.pipeline import make_plan
+from redactor.progress import WRITING
 from redactor.render.audit import FORMATS, render_audit
 from redactor.render.preview_html import review_html
 from redactor.render.preview_pdf import render_review_pdf
@@ -32,60 +51,85 @@ PREVIEW_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
 
 def inspect(
-    source: Annotated[Path, typer.Argument(help="The classified source PDF.")],
+    paths: Annotated[
+        list[Path],
+        paths_argument(
+            "SOURCE [RULES]",
+            "The classified source PDF, and a rule file whose headings: declarations to use.",
+        ),
+    ],
     json_out: Json = False,
     skeleton: Annotated[
         Path | None,
         typer.Option("--rules-skeleton", help="Also write a starter rule file (YAML) for this source."),
     ] = None,
-    rules: Annotated[
-        Path | None, typer.Option("--rules", help="Use the headings: declarations of this rule file.")
-    ] = None,
+    legacy_rules: LegacyRules = None,
     max_rules_size: MaxRulesSize = None,
     password: Password = None,
+    password_file: PasswordFile = None,
     quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Show the document as the rules see it: pages, headings, sections, blocks, tables, images, furniture.
 
-    ``--rules`` lends its ``headings:`` declarations so the outline is the one the planner
+    RULES lends its ``headings:`` declarations so the outline is the one the planner
     will build. Table detection is the slow part and reports progress per page.
     """
 
     with handled(max_rules_size):
+        talk = Talk.of(quiet, verbose)
+        found = positional("inspect", ("source", "rules"), paths, {"rules": legacy_rules}, frozenset({"rules"}))
+        source, rules = required(found["source"]), found["rules"]
+        secret = password_of(password, password_file)
+        check_paths(found, {"--rules-skeleton": skeleton}, password_file)
         declared: tuple[DeclaredHeading, ...] = ()
         if rules is not None:
             declared = tuple(DeclaredHeading(p, level) for p, level in parse_rules(rules).headings)
-        document = load_document(source, password)
-        said_repairs(source, document.repairs)
-        outline = build_outline(document, declared)
-        with progress_bar(document.page_count, "tables", quiet) as advance:
-            report = structure(document, outline, find_tables(source, password, advance))
+        with phases(talk) as display:
+            document = load_document(source, secret, display)
+            said_repairs(display.note, source, document.repairs)
+            outline = build_outline(document, declared)
+            tables = find_tables(source, secret, display("tables", document.page_count))
+            report = structure(document, outline, tables)
         if skeleton is not None:
             write_atomically(skeleton, skeleton_text(document, outline, skeleton))
         listing = json.dumps(report, indent=2, ensure_ascii=False) if json_out else format_structure(report)
         typer.echo(listing, nl=json_out)
         if skeleton is not None:
-            say(quiet, f"wrote {skeleton}")
+            talk.say(f"wrote {skeleton}")
 
 
 def lint(
-    rules: Annotated[Path, typer.Argument(help="The release rule file (YAML).")],
-    source: Annotated[
-        Path | None, typer.Option("--source", help="Also check the rules against this source PDF.")
-    ] = None,
+    paths: Annotated[
+        list[Path],
+        paths_argument(
+            "[SOURCE] RULES",
+            "The release rule file (YAML), after the source PDF to check it against when one is given.",
+        ),
+    ],
     json_out: Json = False,
+    legacy_source: LegacySource = None,
     max_rules_size: MaxRulesSize = None,
     password: Password = None,
+    password_file: PasswordFile = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Check a rule file without producing anything: exit 0 clean, 1 findings, 2 unusable."""
 
     with handled(max_rules_size):
+        talk = Talk.of(quiet, verbose)
+        found = positional("lint", ("source", "rules"), paths, {"source": legacy_source}, frozenset({"source"}))
+        source, rules = found["source"], required(found["rules"])
+        secret = password_of(password, password_file)
+        check_paths(found, {}, password_file)
         try:
             ruleset = parse_rules(rules)
         except RuleError as error:
             findings, code = [from_error(error)], ExitCode.BAD_INPUT
         else:
-            document = load_document(source, password) if source is not None else None
+            with phases(talk) as display:
+                document = load_document(source, secret, display) if source is not None else None
             findings = lint_ruleset(ruleset, document)
             code = ExitCode.CHECK_FAILED if findings else ExitCode.OK
         typer.echo(format_findings(str(rules), findings, json_out), nl=False)
@@ -93,18 +137,21 @@ def lint(
 
 
 def preview(
-    source: Annotated[Path, typer.Argument(help="The classified source PDF.")],
-    rules: Annotated[Path, typer.Argument(help="The release rule file (YAML).")],
+    source: Source,
+    rules: Rules,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The review copy to write: REVIEW.pdf or REVIEW.html.")
     ],
     max_rules_size: MaxRulesSize = None,
     password: Password = None,
+    password_file: PasswordFile = None,
     quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Write a review copy: the source with what would be withheld and released drawn over it (still classified)."""
 
     with handled(max_rules_size):
+        talk = Talk.of(quiet, verbose)
         fmt = PREVIEW_FORMATS.get(output.suffix.lower())
         if fmt is None:
             raise InputError(
@@ -112,20 +159,20 @@ def preview(
                 path=output,
                 hint="name the output REVIEW.pdf or REVIEW.html.",
             )
-        if not (output.parent if str(output.parent) else Path(".")).is_dir():
-            raise InputError("the output folder does not exist.", path=output, hint=f"create {output.parent} first.")
-        plan = make_plan(source, rules, password)
-        said_repairs(source, plan.document.repairs)
+        secret = password_of(password, password_file)
+        check_paths({"source": source, "rules": rules}, {"-o": output}, password_file)
         render = render_review_pdf if fmt == "pdf" else review_html
-        with progress_bar(plan.document.page_count, "preview", quiet) as advance:
-            data: bytes | str = render(plan, str(source), password, advance)
+        with phases(talk) as display:
+            plan = make_plan(source, rules, secret, display)
+            said_repairs(display.note, source, plan.document.repairs)
+            data: bytes | str = render(plan, str(source), secret, display(WRITING, plan.document.page_count))
         write_atomically(output, data)
-        say(quiet, f"wrote {output}")
+        talk.say(f"wrote {output}")
 
 
 def audit(
-    source: Annotated[Path, typer.Argument(help="The classified source PDF.")],
-    rules: Annotated[Path, typer.Argument(help="The release rule file (YAML).")],
+    source: Source,
+    rules: Rules,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the log as LOG.json, LOG.csv or LOG.html.")
     ] = None,
@@ -134,21 +181,27 @@ def audit(
     ] = False,
     max_rules_size: MaxRulesSize = None,
     password: Password = None,
+    password_file: PasswordFile = None,
     quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Write the withholding log: where, why and how much is withheld (public unless --internal)."""
 
     with handled(max_rules_size):
+        talk = Talk.of(quiet, verbose)
         fmt = output.suffix.lstrip(".").lower() if output is not None else "json"
         if fmt not in FORMATS:
             raise InputError(
                 f"unknown audit format '.{fmt}'.", path=output, hint="write the log as .json, .csv or .html."
             )
-        plan = make_plan(source, rules, password)
-        said_repairs(source, plan.document.repairs)
+        secret = password_of(password, password_file)
+        check_paths({"source": source, "rules": rules}, {"-o": output}, password_file)
+        with phases(talk) as display:
+            plan = make_plan(source, rules, secret, display)
+            said_repairs(display.note, source, plan.document.repairs)
         text = render_audit(plan, fmt, internal)
         if output is None:
             typer.echo(text, nl=False)
         else:
             write_atomically(output, text)
-            say(quiet, f"wrote {output}")
+            talk.say(f"wrote {output}")

@@ -22,6 +22,7 @@ from redactor.plan.model import (
 from redactor.plan.pages import PageInputs, page_plan
 from redactor.plan.sequence import output_sequence, released_headings
 from redactor.plan.verdicts import assign_verdicts, conceal_lines, condensed_ranges, select_all, select_rules
+from redactor.progress import Progress, no_progress
 from redactor.rules.model import RuleSet
 from redactor.rules.patterns import time_budget
 from redactor.rules.selectors import Context
@@ -29,8 +30,8 @@ from redactor.source.model import Document
 from redactor.source.outline import DeclaredHeading, build_outline
 
 
-def decide(document: Document, ruleset: RuleSet) -> Plan:
-    """Give every atom its verdict and derive runs, page runs and the output sequence."""
+def decide(document: Document, ruleset: RuleSet, progress: Progress = no_progress) -> Plan:
+    """Give every atom its verdict and derive runs, page runs and the output sequence (each page planned reported)."""
     declared = tuple(DeclaredHeading(p, level) for p, level in ruleset.headings)
     with time_budget():  # the rule patterns run here, each within its time for this document
         outline = build_outline(document, declared)
@@ -48,6 +49,7 @@ def decide(document: Document, ruleset: RuleSet) -> Plan:
         page_plans.append(plan_page)
         rewrites.update(page_rewrites)
         next_area += len(plan_page.areas)
+        progress(1)
     # The sequence and the outline are read off the page plans, so they come second.
     decided = Decisions(document, ruleset, outline, inputs.verdicts, tuple(page_plans), rewrites)
     return Plan(

@@ -24,8 +24,9 @@ from redactor.plan.model import PagePlan, Plan
 from redactor.render.flatten import PlacedWord, flatten_page, released_words
 from redactor.render.redact import redacted_copy
 
-#: Below this many kept pages, starting workers costs more than it saves.
-PARALLEL_FROM = 24
+#: Below this many kept pages, starting workers (about a second each: a fresh interpreter
+#: importing MuPDF) costs more than it saves (a page takes 20-40 ms to write).
+PARALLEL_FROM = 150
 #: Pages sent to a worker at a time: large enough to keep the workers busy between
 #: round trips, small enough to spread the pages evenly.
 CHUNK = 8
@@ -59,7 +60,7 @@ def written_pages(
 ) -> Generator[bytes, None, None]:
     """Each job's finished page as the bytes of a one-page PDF, in the jobs' order."""
     workers = max(1, min(workers, len(jobs) // CHUNK or 1))
-    if workers == 1 or len(jobs) < PARALLEL_FROM:
+    if workers == 1 or len(jobs) < parallel_from():
         for job in jobs:
             yield write_page(src, job)
         return
@@ -77,6 +78,11 @@ def write_page(src: Any, job: PageJob) -> bytes:
         return bytes(single.tobytes())
     finally:
         single.close()
+
+
+def parallel_from() -> int:
+    """The number of kept pages from which workers are started (read at each call: tests lower it)."""
+    return PARALLEL_FROM
 
 
 def default_workers() -> int:

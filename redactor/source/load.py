@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from redactor.geometry import Rect
+from redactor.progress import LOADING, Phase, Progress, no_phases, no_progress
 from redactor.source.model import Block, Document, Drawing, Image, Line, Page, Word
 from redactor.source.normalise import Piece, reading_text, visible
 from redactor.source.opening import open_pdf as open_pdf
@@ -84,8 +85,8 @@ def _roman_value(token: str) -> int:
     return sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
 
 
-def load_document(path: str | Path, password: str | None = None) -> Document:
-    """Read the source once and build the Document model."""
+def load_document(path: str | Path, password: str | None = None, phase: Phase = no_phases) -> Document:
+    """Read the source once and build the Document model, reporting each page read to ``phase``."""
     import pymupdf
 
     path = Path(path)
@@ -93,7 +94,8 @@ def load_document(path: str | Path, password: str | None = None) -> Document:
     try:
         show_all_layers(doc)
         data = path.read_bytes()  # the original bytes, also when the model is read from a repair
-        return _build(doc, str(path), hashlib.sha256(data).hexdigest(), pymupdf, repairs)
+        progress = phase(LOADING, doc.page_count)
+        return _build(doc, str(path), hashlib.sha256(data).hexdigest(), pymupdf, repairs, progress)
     finally:
         doc.close()
 
@@ -140,7 +142,9 @@ def _tight(
     return not spaces.between((word[5], word[6]), before[2], word[0])
 
 
-def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any, repairs: tuple[str, ...] = ()) -> Document:
+def _build(
+    doc: Any, path: str, fingerprint: str, pymupdf: Any, repairs: tuple[str, ...] = (), progress: Progress = no_progress
+) -> Document:
     flags = pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE
     pages: list[Page] = []
     blocks: list[Block] = []
@@ -257,6 +261,7 @@ def _build(doc: Any, path: str, fingerprint: str, pymupdf: Any, repairs: tuple[s
                 drawing_ids=tuple(page_drawing_ids),
             )
         )
+        progress(1)
 
     furniture = _furniture_lines(raw_lines, len(pages))
     if furniture:

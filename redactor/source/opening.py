@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from redactor.errors import SourceError
+from redactor.errors import EncryptedError, SourceError
 from redactor.pageranges import runs
 
 #: How many files' outcomes (and rewrites) are kept: a release opens one source several times.
@@ -321,9 +321,10 @@ def _unreadable(path: Path, mupdf: _Reading, qpdf: _Reading, password: str | Non
     """Neither reader opens the file: encrypted (no or a wrong password), or not a readable PDF."""
     if mupdf.locked or qpdf.locked:
         if not password:
-            return SourceError("is encrypted.", path=path, hint="give the password with --password.")
-        return SourceError(
-            "is encrypted and the password given does not open it.", path=path, hint="check the --password value."
+            hint = "give the password with --password-file, REDACTOR_PASSWORD or --password."
+            return EncryptedError("is encrypted.", path=path, hint=hint)
+        return EncryptedError(
+            "is encrypted and the password given does not open it.", path=path, hint="check the password given."
         )
     return SourceError(
         f"cannot be read as a PDF ({mupdf.problem}).",

@@ -137,19 +137,19 @@ def test_skeleton_falls_back_when_page_one_names_a_withheld_heading(source: Path
     assert lint_ruleset(parse_rules(tmp_path / "s.yaml", text), document) == []
 
 
-def test_missing_source_is_exit_2_and_writes_no_skeleton(tmp_path: Path) -> None:
+def test_missing_source_is_exit_3_and_writes_no_skeleton(tmp_path: Path) -> None:
     out = tmp_path / "skeleton.yaml"
     result = runner.invoke(review_app(), ["inspect", str(tmp_path / "nope.pdf"), "--rules-skeleton", str(out)])
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "does not exist" in result.stderr
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
-def test_not_a_pdf_is_exit_2(tmp_path: Path) -> None:
+def test_not_a_pdf_is_exit_3(tmp_path: Path) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.7 truncated")
     result = runner.invoke(review_app(), ["inspect", str(bad)])
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "Traceback" not in result.output
 
 

@@ -162,11 +162,11 @@ def test_json_output(tmp_path: Path, source: Path) -> None:
     assert set(finding) == {"severity", "rule", "line", "column", "message", "hint"}
 
 
-def test_unreadable_source_is_exit_2(tmp_path: Path) -> None:
+def test_unreadable_source_is_exit_3(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text(rules_text(CLEAN), encoding="utf-8")
     result = runner.invoke(review_app(), ["lint", str(path), "--source", str(tmp_path / "missing.pdf")])
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "does not exist" in result.stderr
 
 

@@ -890,9 +890,9 @@ def test_cli_verify_of_the_clean_extract(setup: Release, tmp_path: Path) -> None
     assert (data["leaks"], data["warnings"]) == (0, 1)
 
 
-def test_cli_verify_of_a_missing_extract_exits_2(setup: Release, tmp_path: Path) -> None:
+def test_cli_verify_of_a_missing_extract_exits_3(setup: Release, tmp_path: Path) -> None:
     result = _cli_verify(setup, tmp_path / "nowhere.pdf")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "extract file does not exist" in result.stderr
     assert "nowhere.pdf" in result.stderr
 

@@ -1,4 +1,4 @@
-"""Every bad-input path: exit 2, a one-paragraph message naming file:line:col and a hint, no output."""
+"""Bad rule files and sources: a one-paragraph message naming file:line:col and a hint, its exit code, no output."""
 
 from __future__ import annotations
 
@@ -85,12 +85,12 @@ def test_not_a_pdf(tmp_path: Path) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"this is not a pdf at all")
     result, out = run_apply(bad, "- {id: p, release: {pages: '1'}}", tmp_path)
-    assert result.exit_code == 2 and "bad.pdf" in result.output and not out.exists()
+    assert result.exit_code == 3 and "bad.pdf" in result.output and not out.exists()
 
 
 def test_missing_source(tmp_path: Path) -> None:
     result, out = run_apply(tmp_path / "nope.pdf", "- {id: p, release: {pages: '1'}}", tmp_path)
-    assert result.exit_code == 2 and "does not exist" in result.output and not out.exists()
+    assert result.exit_code == 3 and "does not exist" in result.output and not out.exists()
 
 
 def test_encrypted_source_needs_password(source_pdf: Path, tmp_path: Path) -> None:
@@ -98,10 +98,10 @@ def test_encrypted_source_needs_password(source_pdf: Path, tmp_path: Path) -> No
     enc = tmp_path / "enc.pdf"
     doc.save(enc, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="pw", owner_pw="owner")
     result, out = run_apply(enc, "- {id: p, release: {pages: '1'}}", tmp_path)
-    assert result.exit_code == 2 and "encrypted" in result.output and "--password" in result.output
+    assert result.exit_code == 5 and "encrypted" in result.output and "--password" in result.output
     assert not out.exists()
     result, out = run_apply(enc, "- {id: p, release: {pages: '1'}}", tmp_path, extra=["--password", "wrong"])
-    assert result.exit_code == 2 and "password given does not open it" in result.output
+    assert result.exit_code == 5 and "password given does not open it" in result.output
     result, out = run_apply(enc, "- {id: p, release: {pages: '1'}}", tmp_path, extra=["--password", "pw"])
     assert result.exit_code == 0, result.output
     assert out.exists()

@@ -7,13 +7,21 @@ from pathlib import Path
 
 import pymupdf
 import pypdfium2 as pdfium
+import pytest
 
 from redactor.pipeline import make_plan
+from redactor.render import pages
 from redactor.render.extract import render_extract
-from redactor.render.pages import PARALLEL_FROM
 from tests.builders import paragraph, write_rules
 
-PAGES = PARALLEL_FROM + 16
+#: Workers start from this many kept pages in these tests (far fewer than by default).
+LOW = 24
+PAGES = LOW + 16
+
+
+@pytest.fixture(autouse=True)
+def _workers_from_few_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages, "PARALLEL_FROM", LOW)
 
 
 def _source(path: Path) -> Path:
@@ -31,7 +39,7 @@ def test_the_extract_is_the_same_whatever_the_number_of_workers(tmp_path: Path) 
     source = _source(tmp_path / "source.pdf")
     rules = write_rules(tmp_path, "- {id: all, release: {pages: '1-end'}}\n- {id: k, withhold: {block: KESTREL}}")
     plan = make_plan(source, rules)
-    assert sum(p.disposition == "kept" for p in plan.pages) >= PARALLEL_FROM
+    assert sum(p.disposition == "kept" for p in plan.pages) >= pages.parallel_from()
     serial = render_extract(plan, str(source), jobs=1).pdf
     parallel = render_extract(plan, str(source), jobs=2).pdf
     assert hashlib.sha256(serial).hexdigest() == hashlib.sha256(parallel).hexdigest()
@@ -39,3 +47,19 @@ def test_the_extract_is_the_same_whatever_the_number_of_workers(tmp_path: Path) 
     text = "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
     assert "KESTREL" not in text
     assert all(f"Released paragraph of page {n} that anyone may read in full." in text for n in (1, PAGES))
+
+
+def test_apply_jobs_gives_the_same_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from redactor.cli.app import app
+
+    source = _source(tmp_path / "source.pdf")
+    rules = write_rules(tmp_path, "- {id: all, release: {pages: '1-end'}}\n- {id: k, withhold: {block: KESTREL}}")
+    digests = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}.pdf"
+        result = CliRunner().invoke(app, ["apply", str(source), str(rules), "-o", str(out), "-q", "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        digests.append(hashlib.sha256(out.read_bytes()).hexdigest())
+    assert digests[0] == digests[1]

@@ -161,10 +161,10 @@ def test_bad_rules_leave_no_output(files: tuple[Path, Path], tmp_path: Path) -> 
     assert list(out.parent.iterdir()) == []
 
 
-def test_missing_output_folder_is_exit_2(files: tuple[Path, Path], tmp_path: Path) -> None:
+def test_missing_output_folder_is_exit_4(files: tuple[Path, Path], tmp_path: Path) -> None:
     source, rules = files
     result = runner.invoke(review_app(), ["preview", str(source), str(rules), "-o", str(tmp_path / "no" / "r.pdf")])
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert "output folder does not exist" in result.stderr
 
 

@@ -19,7 +19,7 @@ def test_truncated_source_is_refused_naming_the_lost_pages(tmp_path: Path) -> No
     truncated.write_bytes(data[: int(len(data) * 0.6)])
     out = tmp_path / "out.pdf"
     result = CliRunner().invoke(app, ["apply", str(truncated), str(RULES), "-o", str(out), "-q"])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 3, result.output
     assert "is damaged" in result.output and "pages 72-115" in result.output
     assert str(truncated) in result.output
     assert not out.exists()

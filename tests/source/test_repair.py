@@ -162,7 +162,7 @@ def test_a_given_password_mupdf_refuses_is_tried_with_qpdf(tmp_path: Path, monke
     assert len(repairs) == 1 and repairs[0].startswith("encrypted (AES-256) with the password given")
     (tmp_path / "wrong").mkdir()
     result, wrong, _ = apply(source, tmp_path / "wrong", "--password", "wrong")
-    assert result.exit_code == 2 and "the password given does not open it" in result.output
+    assert result.exit_code == 5 and "the password given does not open it" in result.output
     assert not wrong.exists()
 
 
@@ -237,7 +237,7 @@ def test_a_page_tree_qpdf_cannot_walk_is_refused(tmp_path: Path) -> None:
     assert b"2 0 obj\n<</Type/Pages" in data  # the page tree root the loop points back to
     source = write(tmp_path, "loop.pdf", page_tree(data, kids(data), looped))
     result, out, _ = apply(source, tmp_path)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 3, result.output
     refusal = f"{source}: is damaged and its readers disagree on its pages: MuPDF reads 4 pages, qpdf cannot read it ("
     assert refusal in result.output
     assert "it would be released with pages missing." in result.output and "Hint: repair the file" in result.output
