@@ -2,11 +2,12 @@
 
 The manifest lists one release per row: ``source``, ``rules`` and ``output`` (CSV with that
 header, or YAML: a list of mappings with those keys). Relative paths are relative to the
-manifest's folder. Each document is planned and released in a worker process; a failing
-document is reported and the others go on. A state file beside the manifest
-(``<manifest>.state.json``) records every document released, with the sha256 of its
-source and rules and the redactor version, so a second run skips what is already done
-and an interrupted batch resumes where it stopped.
+manifest's folder. Each document is planned and released by :func:`release_one` in a worker
+process, on this machine or, given the address of a Dask scheduler, on a cluster
+(:mod:`redactor.batch_dask`); a failing document is reported and the others go on. A state
+file beside the manifest (``<manifest>.state.json``) records every document released, with
+the sha256 of its source and rules and the redactor version, so a second run skips what is
+already done and an interrupted batch resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -15,18 +16,25 @@ import csv
 import hashlib
 import json
 import time
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Generator, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from redactor import __version__
-from redactor.errors import InputError, RedactorError
+from redactor.errors import InputError, InputFileError, RedactorError
 from redactor.output.atomic import write_atomically
 from redactor.pipeline import Outputs, make_plan, release
 
 COLUMNS = ("source", "rules", "output")
 STATE_VERSION = 1
+
+#: What :func:`release_one` returns: status, seconds, message.
+Result = tuple[str, float, str]
+#: Its arguments: source, rules, output, verify.
+Call = tuple[str, str, str, bool]
 
 
 @dataclass(frozen=True)
@@ -54,12 +62,14 @@ class Outcome:
 
 
 def read_manifest(path: Path) -> list[Entry]:
-    """Parse a CSV or YAML manifest; any problem with it is an InputError (exit 2)."""
+    """Parse a CSV or YAML manifest: a missing or unreadable one is exit 3, any problem in it exit 2."""
     if not path.is_file():
-        raise InputError("the manifest does not exist.", path=path, hint="check the path.")
+        raise InputFileError("the manifest does not exist.", path=path, hint="check the path.")
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
+        raise InputFileError(f"the manifest cannot be read ({error.strerror}).", path=path) from None
+    except UnicodeDecodeError as error:
         raise InputError(f"the manifest cannot be read ({error}).", path=path) from None
     if path.suffix.lower() in (".yaml", ".yml"):
         rows = _yaml_rows(path, text)
@@ -231,8 +241,11 @@ def _up_to_date(record: dict[str, Any] | None, current: dict[str, Any], output: 
 # --------------------------------------------------------------------------- work
 
 
-def release_one(source: str, rules: str, output: str, verify: bool) -> tuple[str, float, str]:
-    """Plan and release one document (in a worker process): (status, seconds, message)."""
+def release_one(source: str, rules: str, output: str, verify: bool) -> Result:
+    """Plan and release one document (in a worker process): (status, seconds, message).
+
+    Plain strings in and out, so that the call pickles cheaply to a local process or a remote worker.
+    """
     start = time.perf_counter()
     try:
         plan = make_plan(source, rules)
@@ -244,14 +257,33 @@ def release_one(source: str, rules: str, output: str, verify: bool) -> tuple[str
     return "ok", time.perf_counter() - start, ""
 
 
+@contextmanager
+def _cancelled_on_interrupt(pool: ProcessPoolExecutor) -> Iterator[None]:
+    """On an interrupt, drop the documents not yet started: leaving the pool would otherwise wait for them all.
+
+    The documents in progress finish (their outputs are written whole, or not at all).
+    """
+    try:
+        yield
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+
+
 def run_batch(
     manifest: Path,
     jobs: int = 1,
     verify: bool = True,
     advance: Any = None,
     report: Any = None,
+    scheduler: str | None = None,
 ) -> list[Outcome]:
-    """Release every document of the manifest; returns one outcome per row, in manifest order."""
+    """Release every document of the manifest; returns one outcome per row, in manifest order.
+
+    ``scheduler``: the address of a Dask scheduler (``tcp://HOST:8786``) or ``local:N``, to run
+    the documents on a cluster rather than in ``jobs`` local processes; the state file and the
+    outcomes are the same either way.
+    """
     entries = read_manifest(manifest)
     state_file = state_path(manifest)
     state = _load_state(state_file)
@@ -279,24 +311,54 @@ def run_batch(
         else:
             pending.append((index, entry, current))
 
-    if pending:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(pending)))) as pool:
-            futures: dict[Future[tuple[str, float, str]], tuple[int, Entry, dict[str, Any]]] = {}
-            for index, entry, current in pending:
-                entry.output.parent.mkdir(parents=True, exist_ok=True)
-                future = pool.submit(release_one, str(entry.source), str(entry.rules), str(entry.output), verify)
-                futures[future] = (index, entry, current)
-            for future in as_completed(futures):
-                index, entry, current = futures[future]
-                try:
-                    status, seconds, message = future.result()
-                except Exception as error:  # the worker died (crash, out of memory)
-                    status, seconds, message = "failed", 0.0, f"the worker process failed ({type(error).__name__})."
-                key = str(entry.output)
-                if status == "ok":
-                    state[key] = {**current, "seconds": round(seconds, 3)}
-                else:
-                    state.pop(key, None)
-                _save_state(state_file, state)
-                done(index, Outcome(entry, status, seconds, message))
+    for _, entry, _ in pending:
+        entry.output.parent.mkdir(parents=True, exist_ok=True)
+    calls = [(str(entry.source), str(entry.rules), str(entry.output), verify) for _, entry, _ in pending]
+    with closing(_execute(calls, jobs, scheduler)) as results:  # closed at once on an interrupt: see _in_processes
+        for position, result in results:
+            index, entry, current = pending[position]
+            if isinstance(result, Exception):  # the worker died (crash, out of memory), or the cluster went away
+                reason = type(result).__name__
+                status, seconds, message = "failed", 0.0, f"the worker process failed or was lost ({reason})."
+            else:
+                status, seconds, message = result
+            key = str(entry.output)
+            if status == "ok":
+                state[key] = {**current, "seconds": round(seconds, 3)}
+            else:
+                state.pop(key, None)
+            _save_state(state_file, state)
+            done(index, Outcome(entry, status, seconds, message))
     return [outcomes[i] for i in range(len(entries))]
+
+
+def _execute(
+    calls: Sequence[Call], jobs: int, scheduler: str | None
+) -> Generator[tuple[int, Result | Exception], None, None]:
+    """:func:`release_one` for every call, locally or on a cluster: (position in calls, result) as each completes.
+
+    Nothing to do needs no cluster: a rerun that skips every document never contacts the scheduler.
+    """
+    if not calls:
+        return
+    if scheduler is None:
+        yield from _in_processes(calls, jobs)
+        return
+    from redactor.batch_dask import run_on_cluster
+
+    yield from run_on_cluster(scheduler, release_one, calls)
+
+
+def _in_processes(calls: Sequence[Call], jobs: int) -> Generator[tuple[int, Result | Exception], None, None]:
+    """The calls in up to ``jobs`` processes of this machine.
+
+    Closing the iterator early (an interrupt in the caller) cancels the documents not yet started.
+    """
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(calls)))) as pool, _cancelled_on_interrupt(pool):
+        futures = {pool.submit(release_one, *call): position for position, call in enumerate(calls)}
+        for future in as_completed(futures):
+            try:
+                result: Result | Exception = future.result()
+            except Exception as error:
+                result = error
+            yield futures[future], result

@@ -9,27 +9,43 @@ from typing import Annotated
 import typer
 
 from redactor.batch import Outcome, read_manifest, run_batch
-from redactor.cli.common import Quiet, handled, progress_bar
+from redactor.cli.common import Quiet, Verbose, handled
+from redactor.cli.display import Talk, phases
+
+#: What an interrupted batch leaves: each document's outputs are written whole or not at all.
+KEPT = "the documents released so far are kept, and a rerun resumes after them"
 
 
 def batch(
     manifest: Annotated[Path, typer.Argument(help="CSV (source,rules,output) or YAML list of the releases.")],
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Run the documents on the Dask cluster of this scheduler (tcp://HOST:8786), or on local:N "
+            "worker processes started here; --jobs is then unused. Paths must be the same on every worker.",
+        ),
+    ] = None,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the leak check of each output (benchmarks only).")
     ] = False,
     quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Release every document of a manifest, in parallel; a rerun skips what is unchanged."""
-    with handled():
+    with handled(interrupted=KEPT):
+        talk = Talk.of(quiet, verbose)
         entries = read_manifest(manifest)
-        with progress_bar(len(entries), "batch", quiet) as advance:
+        with phases(talk) as display:
             outcomes = run_batch(
                 manifest,
                 jobs=jobs,
+                scheduler=scheduler,
                 verify=not no_verify,
-                advance=advance,
-                report=lambda text: typer.echo(text, err=True),
+                advance=display.phase("releasing", len(entries), "documents"),
+                report=display.note,
             )
         print_summary(outcomes)
         if any(o.status == "failed" for o in outcomes):

@@ -119,7 +119,7 @@ def test_bad_manifest_is_exit_2(tmp_path: Path, name: str, content: str, where: 
     assert where in result.output
 
 
-def test_missing_manifest_is_exit_2(tmp_path: Path) -> None:
+def test_missing_manifest_is_exit_3(tmp_path: Path) -> None:
     result = _run(str(tmp_path / "nothing.csv"))
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "does not exist" in result.output
