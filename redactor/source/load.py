@@ -311,7 +311,8 @@ def _aligned_words(words: list[tuple[Any, ...]], raw_blocks: list[dict[str, Any]
         cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
         return box[0] - 1 <= cx <= box[2] + 1 and box[1] - 1 <= cy <= box[3] + 1
 
-    if all(w[5] < len(raw_blocks) and inside(w, raw_blocks[w[5]]["bbox"]) for w in words):
+    first_of_block = {w[5]: w for w in reversed(words)}  # one word per block is enough to tell
+    if all(b < len(raw_blocks) and inside(w, raw_blocks[b]["bbox"]) for b, w in first_of_block.items()):
         return words
     result = []
     for w in words:
