@@ -16,6 +16,7 @@ import re
 import sys
 from array import array
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -213,7 +214,7 @@ def _build(
             block_words = tuple(w.id for w in words[first_word:])  # the Words' own int objects
             for line_id in line_ids:
                 ids = tuple(wid for wid in block_words if words[wid].line == line_id)
-                rect = Rect.of(_bbox([words[i].rect for i in ids]))
+                rect = Rect.of(_bbox_of(coords, ids))
                 line_text = " ".join(words[i].text for i in ids)
                 raw_lines.append((line_id, number, line_text, rect.center[1], page.rect.height))
                 lines.append(Line(line_id, number, block_id, rect, ids, furniture=False))
@@ -222,7 +223,7 @@ def _build(
                 Block(
                     id=block_id,
                     page=number,
-                    rect=Rect.of(_bbox([words[i].rect for i in block_words])),
+                    rect=Rect.of(_bbox_of(coords, block_words)),
                     line_ids=tuple(line_ids),
                     word_ids=block_words,
                     text=text,
@@ -395,13 +396,12 @@ def _join_bullets(
     return result
 
 
-def _bbox(rects: list[Rect]) -> tuple[float, float, float, float]:
-    return (
-        min(r.x0 for r in rects),
-        min(r.y0 for r in rects),
-        max(r.x1 for r in rects),
-        max(r.y1 for r in rects),
-    )
+def _bbox_of(coords: Any, ids: Sequence[int]) -> tuple[float, float, float, float]:
+    """The box around the given words, read from the shared coordinate array (no Rect per word:
+    loading asks for one per line and per block, a million words at a thousand pages)."""
+    x0s, y0s = [coords[4 * i] for i in ids], [coords[4 * i + 1] for i in ids]
+    x1s, y1s = [coords[4 * i + 2] for i in ids], [coords[4 * i + 3] for i in ids]
+    return min(x0s), min(y0s), max(x1s), max(y1s)
 
 
 def _font_of(word: tuple[Any, ...], spans: list[dict[str, Any]]) -> tuple[float, bool]:
