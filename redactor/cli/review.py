@@ -92,7 +92,7 @@ def inspect(
             tables = find_tables(source, secret, display("tables", document.page_count))
             report = structure(document, outline, tables)
         if skeleton is not None:
-            write_atomically(skeleton, skeleton_text(document, outline, skeleton))
+            write_atomically(skeleton, skeleton_text(document, outline, skeleton), classified=True)
         listing = json.dumps(report, indent=2, ensure_ascii=False) if json_out else format_structure(report)
         typer.echo(listing, nl=json_out)
         if skeleton is not None:
@@ -166,7 +166,7 @@ def preview(
             plan = make_plan(source, rules, secret, display)
             said_repairs(display.note, source, plan.document.repairs)
             data: bytes | str = render(plan, str(source), secret, display(WRITING, plan.document.page_count))
-        write_atomically(output, data)
+        write_atomically(output, data, classified=True)  # the review copy shows what is withheld
         talk.say(f"wrote {output}")
 
 
@@ -203,5 +203,5 @@ def audit(
         if output is None:
             typer.echo(text, nl=False)
         else:
-            write_atomically(output, text)
+            write_atomically(output, text, classified=internal)
             talk.say(f"wrote {output}")

@@ -34,6 +34,10 @@ PART = ".part"
 KEPT = ".old"
 
 
+#: The most a classified output's mode allows: its owner reads and writes it, nobody else.
+CLASSIFIED_MODE = 0o600
+
+
 @functools.cache
 def file_mode() -> int:
     """0666 less the process's umask: the mode a program's new file gets.
@@ -134,17 +138,19 @@ class _Staged:
     placed: bool = False
 
 
-def commit(rendered: Mapping[Path, bytes | str]) -> list[Path]:
+def commit(rendered: Mapping[Path, bytes | str], classified: bool = False) -> list[Path]:
     """Write every output, or none: all to temporary files first, then all renamed into place.
 
     A failure (:class:`OutputError`, naming the output) or an interrupt removes every
     temporary file and puts back what the outputs already renamed had replaced. Returns
-    the paths written, in order.
+    the paths written, in order. ``classified`` outputs (they show withheld content: the
+    review copies, the internal audit, a rule skeleton) are readable by their owner only.
     """
+    mode = file_mode() & (CLASSIFIED_MODE if classified else 0o666)
     staged: list[_Staged] = []
     try:
         for path, data in rendered.items():
-            _stage(Path(path), data, staged)
+            _stage(Path(path), data, staged, mode)
         for item in staged:
             _place(item)
     except BaseException:
@@ -154,13 +160,13 @@ def commit(rendered: Mapping[Path, bytes | str]) -> list[Path]:
     return [item.target for item in staged]
 
 
-def write_atomically(path: str | Path, data: bytes | str) -> Path:
+def write_atomically(path: str | Path, data: bytes | str, classified: bool = False) -> Path:
     """Write one output through a temporary file and a rename (see :func:`commit`)."""
-    return commit({Path(path): data})[0]
+    return commit({Path(path): data}, classified)[0]
 
 
-def _stage(target: Path, data: bytes | str, staged: list[_Staged]) -> None:
-    """``data`` written to a temporary file beside ``target``, with the usual file mode; added to ``staged``."""
+def _stage(target: Path, data: bytes | str, staged: list[_Staged], mode: int) -> None:
+    """``data`` written to a temporary file beside ``target``, with ``mode``; added to ``staged``."""
     folder = folder_of(target)
     if not folder.is_dir():
         raise OutputError("the output folder does not exist.", path=target, hint=f"create {folder} first.")
@@ -169,7 +175,7 @@ def _stage(target: Path, data: bytes | str, staged: list[_Staged]) -> None:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=PART, dir=folder)
         staged.append(_Staged(target, Path(temp)))
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), file_mode())
+            os.fchmod(handle.fileno(), mode)
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())

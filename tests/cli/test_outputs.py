@@ -149,6 +149,23 @@ def test_outputs_get_the_usual_mode(case: Case, umask: None, mask: int, mode: in
     assert os.umask(mask) == mask  # the reading put the umask back
 
 
+@pytest.mark.parametrize("mask", [0o022, 0o002])
+def test_outputs_that_show_withheld_content_are_for_their_owner_only(case: Case, umask: None, mask: int) -> None:
+    os.umask(mask)
+    source, rules = APPLY[1], APPLY[2]
+    commands = [
+        ("review.pdf", ["preview", source, rules, "-o", "review.pdf"]),
+        ("internal.json", ["audit", source, rules, "-o", "internal.json", "--internal"]),
+    ]
+    for name, args in commands:
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert stat.S_IMODE((case.folder / name).stat().st_mode) == 0o600, name
+    result = run("audit", source, rules, "-o", "public.json")
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((case.folder / "public.json").stat().st_mode) == 0o666 & ~mask  # the public log
+
+
 # --------------------------------------------------------------------------- all or nothing
 
 
