@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from redactor.geometry import Area, Rect, subtract_all
-from redactor.pageranges import PageRangeError, parse_pages
+from redactor.pageranges import PageRangeError, page_spans
 from redactor.plan.precedence import DEFAULT_VERDICT, Verdict, prevails
 from redactor.rules.model import Rule
 from redactor.rules.selectors import Selection
@@ -146,7 +146,7 @@ def _names_whole_page(rule: Rule, number: int, page_count: int) -> bool:
     if selector.pages is None or len(selector.parts) != 1:
         return False
     try:
-        return number in parse_pages(selector.pages, page_count)
+        return any(first <= number <= last for first, last in page_spans(selector.pages, page_count))
     except PageRangeError:
         return False
 

@@ -162,13 +162,10 @@ def parse_rules(path: str | Path, text: str | None = None, max_size: int | None 
 def _date(value: str | dt.date, marked: Marked, loc: tuple[Any, ...]) -> dt.date:
     parsed = parse_date(value)
     if parsed is None:
-        line, col = marked.where(loc)
-        raise RuleError(
+        raise marked.error(
+            loc,
             f"'{value}' is not a date.",
-            path=marked.path,
-            line=line,
-            column=col,
-            hint="write dates as 2013-03-19 or '19 March 2013'.",
+            "write dates as 2013-03-19 or '19 March 2013'.",
         )
     return parsed
 
@@ -176,13 +173,10 @@ def _date(value: str | dt.date, marked: Marked, loc: tuple[Any, ...]) -> dt.date
 def _build(model: RuleFileModel, marked: Marked) -> RuleSet:
     language = model.release.language
     if language not in SUPPORTED_LANGUAGES:
-        line, col = marked.where(("release", "language"))
-        raise RuleError(
+        raise marked.error(
+            ("release", "language"),
             f"unknown language '{language}'.",
-            path=marked.path,
-            line=line,
-            column=col,
-            hint=f"supported languages: {', '.join(SUPPORTED_LANGUAGES)}.",
+            f"supported languages: {', '.join(SUPPORTED_LANGUAGES)}.",
         )
     labels = labels_for(language)
     ph = model.placeholders
@@ -202,13 +196,10 @@ def _build(model: RuleFileModel, marked: Marked) -> RuleSet:
         try:
             template.format(**{f: 1 for f in fields})
         except (KeyError, IndexError, ValueError):
-            line, col = marked.where(("placeholders", name))
-            raise RuleError(
+            raise marked.error(
+                ("placeholders", name),
                 f"placeholders.{name} '{template}' uses an unknown field.",
-                path=marked.path,
-                line=line,
-                column=col,
-                hint=f"it may use {', '.join('{' + f + '}' for f in sorted(fields))}.",
+                f"it may use {', '.join('{' + f + '}' for f in sorted(fields))}.",
             ) from None
 
     headings = tuple(
@@ -258,13 +249,10 @@ def _build(model: RuleFileModel, marked: Marked) -> RuleSet:
                 hint=hint,
             )
         if action == "release" and rm.reason is not None:
-            rl, rc = marked.where((*loc, "reason"))
-            raise RuleError(
+            raise marked.error(
+                (*loc, "reason"),
                 f"rule '{rm.id}' releases but cites a reason for withholding.",
-                path=marked.path,
-                line=rl,
-                column=rc,
-                hint="reasons are legal grounds for withholding; drop it here.",
+                "reasons are legal grounds for withholding; drop it here.",
             )
         positions: dict[str, Position] = {"": (line, col)}
         for key in ("id", "reason", action):
@@ -333,13 +321,10 @@ def _check_placeholder(
         what = f"withholds by {', '.join(keys)}"
     else:
         what = {"release": "releases", "condense": "condenses"}[action]
-    line, col = marked.where((*loc, "placeholder"))
-    raise RuleError(
+    raise marked.error(
+        (*loc, "placeholder"),
         f"rule '{rm.id}' {what}; placeholder: {rm.placeholder} is for withhold rules of whole pages only.",
-        path=marked.path,
-        line=line,
-        column=col,
-        hint="write it on a rule like `withhold: {pages: \"78-90\"}` (pages alone), or drop it: withheld "
+        "write it on a rule like `withhold: {pages: \"78-90\"}` (pages alone), or drop it: withheld "
         "text, paragraphs and sections show the inline placeholder already.",
     )
 

@@ -28,6 +28,7 @@ from redactor.geometry import Rect
 from redactor.pageranges import parse_pages
 from redactor.rules.patterns import RulePattern
 from redactor.source.model import Document
+from redactor.source.normalise import HARD_HYPHENS, ZERO_WIDTH
 from redactor.source.outline import Outline
 
 # --------------------------------------------------------------------------- what selectors read and return
@@ -110,7 +111,8 @@ def hyphen_readings(document: Document) -> dict[int, tuple[str, tuple[int, ...]]
 
 
 def _hard_hyphen_end(text: str) -> bool:
-    return text.rstrip("\u200b\u200c\u200d\u2060\ufeff").endswith(("-", "\u2010"))
+    """True for a word ending in a hyphen that is written (not the soft hyphen)."""
+    return text.rstrip(ZERO_WIDTH).endswith(HARD_HYPHENS)
 
 
 def image_anchors(document: Document) -> dict[int, int]:

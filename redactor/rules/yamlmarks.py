@@ -75,6 +75,11 @@ class Marked:
             loc = loc[:-1]
         return self.marks.get((), (None, None))
 
+    def error(self, loc: Path_, message: str, hint: str) -> RuleError:
+        """A rule-file error at ``loc`` (its line and column), with a hint."""
+        line, column = self.where(loc)
+        return RuleError(message, path=self.path, line=line, column=column, hint=hint)
+
 
 def _convert(node: yaml.Node, loc: Path_, out: Marked) -> Any:
     out.marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)

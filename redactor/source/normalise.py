@@ -21,10 +21,13 @@ from typing import NamedTuple
 
 #: Zero-width characters: no glyph, no width, nothing a reader sees.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+SOFT_HYPHEN = "\u00ad"
 #: Characters dropped from the matching text: the soft hyphen and the zero-width characters.
-INVISIBLE = "\u00ad" + ZERO_WIDTH
+INVISIBLE = SOFT_HYPHEN + ZERO_WIDTH
+#: Hyphens written to be seen: at a line end they may belong to a compound ("Client-Specified").
+HARD_HYPHENS = ("-", "\u2010")
 #: Hyphens that, at the end of a line and followed by a letter, join a word split across it.
-LINE_HYPHENS = ("-", "\u2010", "\u00ad")
+LINE_HYPHENS = (*HARD_HYPHENS, SOFT_HYPHEN)
 _DROP = {ord(c): None for c in INVISIBLE}
 _REGEX_SYNTAX = frozenset("\\.^$*+?{}[]|()")
 
