@@ -266,6 +266,11 @@ def words_of(text: str) -> set[str]:
     return set(_TOKEN.findall(normalise(text)))
 
 
+def _reach(rect: Rect, shift: float) -> Rect:
+    """A released word's box, widened to the left by the shift of its respaced line."""
+    return rect if not shift else Rect(rect.x0 + shift, rect.y0, rect.x1, rect.y1)
+
+
 def _outside_released_text(
     hits: set[str], text: str, textpage: Any, page: Any, plan: Plan, source: int
 ) -> set[str]:
@@ -277,8 +282,11 @@ def _outside_released_text(
     elsewhere, or a different letter over a released word) stays a finding.
     """
     doc = plan.document
+    # A word of a respaced line may stand anywhere from its place in the source to the
+    # place the plan moved it to (the font's own space sets the words inside one string).
+    shifts = {w.word_id: w.shift for line in plan.pages[source - 1].respaced for w in line.words}
     released = [
-        (doc.words[w].rect, doc.words[w].text.casefold())
+        (_reach(doc.words[w].rect, shifts.get(w, 0.0)), doc.words[w].text.casefold())
         for b in doc.pages[source - 1].block_ids
         for w in doc.blocks[b].word_ids
         if not plan.verdicts[w].withheld

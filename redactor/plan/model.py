@@ -11,6 +11,7 @@ from typing import Literal
 
 from redactor.geometry import Rect
 from redactor.plan.precedence import Verdict
+from redactor.plan.respace import RespacedLine
 from redactor.rules.model import RuleSet
 from redactor.source.model import Document
 from redactor.source.outline import Outline
@@ -59,6 +60,7 @@ class PagePlan:
     keep_art: tuple[Rect, ...] = ()  # released line art: a path or shading survives only inside
     keep_images: tuple[Rect, ...] = ()  # released image pixels: only these survive, and only if visible
     drawing_verdicts: tuple[Verdict, ...] = ()  # per Page.drawing_ids
+    respaced: tuple[RespacedLine, ...] = ()  # lines ending in withheld words: released words set again
 
 
 @dataclass(frozen=True)

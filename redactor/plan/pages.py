@@ -17,6 +17,7 @@ from redactor.plan.art import ArtPlan, art_plan, released_as_page
 from redactor.plan.layout import marking_size, place_placeholder, placeholder_box, placeholder_size
 from redactor.plan.model import DrawnText, PagePlan, WithheldArea
 from redactor.plan.precedence import Verdict
+from redactor.plan.respace import RespacedLine, respaced_lines, visual_rows
 from redactor.rules.model import Rule, RuleSet
 from redactor.rules.selectors import Context, Selection
 from redactor.source.model import Document
@@ -61,8 +62,11 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
         if not any(verdicts[w].withheld for w in block.word_ids):
             broad.append(block.rect)
             continue
-        for line_id in block.line_ids:
-            keep.extend(_released_segments(doc, doc.lines[line_id].word_ids, verdicts))
+        # By visual row: the reader splits a justified line at wide gaps, and the spaces
+        # between its released words must stay (MuPDF's filter drops a removed space's
+        # advance when word spacing is set, and the words would run together).
+        for row in visual_rows(doc, block):
+            keep.extend(_released_segments(doc, tuple(row), verdicts))
     # Blocks, released images and release regions are large: they must not shelter withheld
     # words lying over them (an OCR layer over a scan, a name inside a released figure).
     broad.extend(doc.images[i].rect for i in page.image_ids if not image_verdicts[i].withheld)
@@ -85,6 +89,8 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
     keep = subtract_all(keep, marking_rects, KEEP_CLEARANCE)
     padded = [k.expanded(KEEP_CLEARANCE) for k in keep]
     placed = _Occupied(doc, number, verdicts)  # what a placeholder moved off its gap must avoid
+    respaced = respaced_lines(doc, page.block_ids, verdicts)
+    placed.respaced = {i: line for line in respaced for i in line.line_ids}
     areas = _runs(ctx, ruleset, page.block_ids, verdicts, padded, first_area_id, placed)
     areas = _with_images(ctx, ruleset, areas, page.image_ids, image_verdicts, first_area_id + len(areas))
     art = art_plan(doc, number, verdicts, image_verdicts, selections)
@@ -102,6 +108,7 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
         keep_art=art.keep,
         keep_images=tuple(keep_images),
         drawing_verdicts=art.verdicts,
+        respaced=respaced,
     ), rewrites
 
 
@@ -199,6 +206,7 @@ class _Occupied:
         self.doc, self.number, self.verdicts = doc, number, verdicts
         self.words: list[Rect] | None = None
         self.placeholders: list[Rect] = []
+        self.respaced: dict[int, RespacedLine] = {}  # by line id
 
     def boxes(self) -> list[Rect]:
         """Released word boxes and placed placeholders."""
@@ -393,7 +401,8 @@ def _area(
         fsize = placeholder_size(doc.body_size)
         text = ruleset.placeholders.inline
         occupied = placed.boxes if placed is not None else tuple
-        origin = place_placeholder(text, rects, fsize, doc.pages[page - 1].width, occupied)
+        room = _room(doc, word_ids[0], rects, placed) if word_ids and placed is not None else rects
+        origin = place_placeholder(text, room, fsize, doc.pages[page - 1].width, occupied)
         if placed is not None:
             placed.placeholders.append(placeholder_box(text, origin, fsize))
         placeholder = DrawnText("placeholder", ruleset.placeholders.inline, origin, fsize, True)
@@ -411,6 +420,30 @@ def _area(
         placeholder=placeholder,
         furniture=furniture,
     )
+
+
+#: Right edge assumed for a one-line paragraph's respaced line: the page width less this.
+LINE_END_MARGIN = 36.0
+
+
+def _room(doc: Document, first_word: int, rects: list[Rect], placed: _Occupied) -> list[Rect]:
+    """Where a run's placeholder may stand: its rectangles, but on a respaced line the stretch
+    from the respaced words' end to the paragraph's right edge.
+
+    The span's own box would tell where it began (and the fit test how wide it is); the
+    paragraph's edge is read on its other lines, so neither depends on the withheld words.
+    """
+    word = doc.words[first_word]
+    line = placed.respaced.get(word.line)
+    if line is None or not rects:
+        return rects
+    block = doc.blocks[word.block]
+    others = [doc.lines[i].rect.x1 for i in block.line_ids if i not in line.line_ids]
+    right = max(others) if others else doc.pages[word.page - 1].width - LINE_END_MARGIN
+    start = line.end + line.gap
+    first = rects[0]
+    room = Rect(start, min(first.y0, line.rect.y0), max(start, right), max(first.y1, line.rect.y1))
+    return [room, *rects[1:]]
 
 
 def _stack(line_rects: list[Rect], keep: list[Rect]) -> list[Rect]:

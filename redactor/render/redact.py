@@ -26,6 +26,7 @@ from typing import Any
 from redactor.geometry import Area, Rect
 from redactor.plan.model import PagePlan
 from redactor.render.images import rebuild_images
+from redactor.render.respace import respace_page
 
 #: Slack between the plan's boxes and the boxes MuPDF computes for glyphs and paths (pt).
 TOLERANCE = 0.5
@@ -67,6 +68,8 @@ def redact_page(page: Any, page_plan: PagePlan, inline: tuple[Rect, ...] = ()) -
     if page_plan.areas:  # glyphs of withheld text will be removed: keep the others in place
         split_text_arrays(page.parent)
     keep_only(page, page_plan, inline)
+    if page_plan.respaced and not respace_page(page, page_plan.respaced, plan_to_pdf(page)):
+        raise RuntimeError(f"the content of page {page_plan.number} could not be read to set its lines again")
     if page.get_images():  # image XObjects the filter kept
         rebuild_images(page, page_plan.keep_images)
     _draw(page, page_plan)
