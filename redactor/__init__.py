@@ -5,3 +5,12 @@ stage after ``decide`` reads the :class:`~redactor.plan.decide.Plan` and decides
 """
 
 __version__ = "0.1.0"
+
+
+import sys as _sys
+
+# PyMuPDF 2.0 imports its layout analyser when it is imported (ONNX models: about 1 s and
+# 140 MB per process, in every worker too); redactor never asks it for a layout. Marking the
+# module absent makes PyMuPDF's own optional import skip it. Set before PyMuPDF is imported.
+if "pymupdf" not in _sys.modules:
+    _sys.modules.setdefault("pymupdf.layout", None)  # type: ignore[arg-type]

@@ -74,6 +74,10 @@ class Rect:
         """True when the two share some area."""
         return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
 
+    def contains(self, other: Rect) -> bool:
+        """True when ``other`` lies wholly inside (edges may touch)."""
+        return self.x0 <= other.x0 and self.y0 <= other.y0 and other.x1 <= self.x1 and other.y1 <= self.y1
+
     def contains_point(self, x: float, y: float) -> bool:
         """True when (x, y) lies inside or on the border."""
         return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1

@@ -37,10 +37,15 @@ class Outputs:
     audit: Path | None = None
 
 
-def make_plan(source: str | Path, rules: str | Path, password: str | None = None, phase: Phase = no_phases) -> Plan:
-    """Load the source, parse the rules and decide: the one decision every command reads."""
+def make_plan(
+    source: str | Path, rules: str | Path, password: str | None = None, phase: Phase = no_phases, jobs: int = 1
+) -> Plan:
+    """Load the source, parse the rules and decide: the one decision every command reads.
+
+    ``jobs`` worker processes read a long source's pages (the plan is the same whatever it is).
+    """
     ruleset = parse_rules(rules)
-    document = load_document(source, password, phase)
+    document = load_document(source, password, phase, jobs)
     return decide(document, ruleset, phase(DECIDING, document.page_count))
 
 

@@ -73,7 +73,7 @@ def apply(
             "--jobs",
             "-j",
             min=1,
-            help="Worker processes writing the kept pages (default: the cores available). "
+            help="Worker processes reading and writing the pages of long sources (default: the cores available). "
             "The extract is the same whatever the number.",
         ),
     ] = None,
@@ -96,7 +96,7 @@ def apply(
         wanted = {"-o": output, "--markdown": markdown, "--html": html, "--audit": audit}
         check_paths({"source": source, "rules": rules}, wanted, password_file)
         with phases(talk) as display:
-            plan = make_plan(source, rules, secret, display)
+            plan = make_plan(source, rules, secret, display, jobs or default_workers())
             said_repairs(display.note, source, plan.document.repairs)
             written = release(
                 plan,

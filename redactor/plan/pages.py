@@ -20,7 +20,7 @@ from redactor.plan.precedence import Verdict
 from redactor.plan.respace import RespacedLine, respaced_lines, visual_rows
 from redactor.rules.model import Rule, RuleSet
 from redactor.rules.selectors import Context, Selection
-from redactor.source.model import Document
+from redactor.source.model import Document, words_box
 
 
 @dataclass(frozen=True)
@@ -378,8 +378,7 @@ def _area(
         by_line: dict[int, list[int]] = {}
         for wid in word_ids:
             by_line.setdefault(doc.words[wid].line, []).append(wid)
-        line_rects = [bounding(doc.words[w].rect for w in ids) for ids in by_line.values()]
-        rects = _stack(list(r for r in line_rects if r is not None), keep)
+        rects = _stack([words_box(doc.words, ids) for ids in by_line.values()], keep)
         deciders = [verdicts[w] for w in word_ids]
         page = doc.words[word_ids[0]].page
         blocks = tuple(dict.fromkeys(doc.words[w].block for w in word_ids))

@@ -109,10 +109,13 @@ def assign_verdicts(
             if prevails(candidate, image_verdicts[iid]):
                 image_verdicts[iid] = candidate
     off_page = Verdict("withhold", OFF_PAGE, OFF_PAGE_LEVEL)
-    for w in doc.words:
-        crop = doc.pages[w.page - 1].cropbox
-        if not _mostly_inside(w.rect, crop):
-            verdicts[w.id] = off_page
+    for block in doc.blocks:
+        crop = doc.pages[block.page - 1].cropbox
+        if crop.contains(block.rect):
+            continue  # every word of the block is on the page (most blocks): no box per word
+        for wid in block.word_ids:
+            if not _mostly_inside(doc.words[wid].rect, crop):
+                verdicts[wid] = off_page
     for image in doc.images:
         if not image.rect.intersects(doc.pages[image.page - 1].cropbox):
             image_verdicts[image.id] = off_page

@@ -16,12 +16,13 @@ import re
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from redactor.geometry import Rect
-from redactor.progress import LOADING, Phase, Progress, no_phases, no_progress
+from redactor.progress import LOADING, Phase, Progress, no_phases
 from redactor.source.model import Block, Document, Drawing, Image, Line, Page, Word
 from redactor.source.normalise import Piece, reading_text, visible
 from redactor.source.opening import open_pdf as open_pdf
@@ -86,8 +87,18 @@ def _roman_value(token: str) -> int:
     return sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
 
 
-def load_document(path: str | Path, password: str | None = None, phase: Phase = no_phases) -> Document:
-    """Read the source once and build the Document model, reporting each page read to ``phase``."""
+#: Pages from which loading is shared among worker processes (below, starting them costs more).
+PARALLEL_FROM = 200
+#: Pages a worker reads per task.
+CHUNK = 25
+
+
+def load_document(path: str | Path, password: str | None = None, phase: Phase = no_phases, jobs: int = 1) -> Document:
+    """Read the source once and build the Document model, reporting each page read to ``phase``.
+
+    With ``jobs`` > 1 and a long source read as it is (no repair), pages are read in that
+    many worker processes, each opening the file once; the model is the same either way.
+    """
     import pymupdf
 
     path = Path(path)
@@ -96,9 +107,57 @@ def load_document(path: str | Path, password: str | None = None, phase: Phase = 
         show_all_layers(doc)
         data = path.read_bytes()  # the original bytes, also when the model is read from a repair
         progress = phase(LOADING, doc.page_count)
-        return _build(doc, str(path), hashlib.sha256(data).hexdigest(), pymupdf, repairs, progress)
+        fingerprint = hashlib.sha256(data).hexdigest()
+        count = doc.page_count
+        if jobs > 1 and count >= parallel_from() and not repairs:
+            parts = _read_in_workers(str(path), password, count, jobs, progress)
+        else:
+            parts = _read_here(doc, _flags(pymupdf), progress)
+        return _assemble(parts, str(path), fingerprint, repairs)
     finally:
         doc.close()
+
+
+def parallel_from() -> int:
+    """Pages from which loading uses workers (read at each call: tests lower it)."""
+    return PARALLEL_FROM
+
+
+def _read_here(doc: Any, flags: int, progress: Progress) -> Iterator[PageParts]:
+    for index in range(doc.page_count):
+        yield read_page(doc[index], index + 1, flags)
+        progress(1)
+
+
+def _read_in_workers(path: str, password: str | None, count: int, jobs: int, progress: Progress) -> Iterator[PageParts]:
+    """Pages read in ``jobs`` spawned processes, chunk by chunk, in page order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [(first, min(first + CHUNK, count)) for first in range(0, count, CHUNK)]
+    context = multiprocessing.get_context("spawn")  # no MuPDF state inherited from this process
+    with ProcessPoolExecutor(
+        min(jobs, len(chunks)), mp_context=context, initializer=_open_in_worker, initargs=(path, password)
+    ) as pool:
+        for parts in pool.map(_read_chunk, chunks):
+            yield from parts
+            progress(len(parts))
+
+
+_WORKER_DOC: Any = None  # a worker's open source
+
+
+def _open_in_worker(path: str, password: str | None) -> None:
+    global _WORKER_DOC
+    _WORKER_DOC = open_pdf(path, password)
+    show_all_layers(_WORKER_DOC)
+
+
+def _read_chunk(chunk: tuple[int, int]) -> list[PageParts]:
+    import pymupdf
+
+    flags = _flags(pymupdf)
+    return [read_page(_WORKER_DOC[i], i + 1, flags) for i in range(*chunk)]
 
 
 class _TypedSpaces:
@@ -143,10 +202,128 @@ def _tight(
     return not spaces.between((word[5], word[6]), before[2], word[0])
 
 
-def _build(
-    doc: Any, path: str, fingerprint: str, pymupdf: Any, repairs: tuple[str, ...] = (), progress: Progress = no_progress
-) -> Document:
-    flags = pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE
+@dataclass(frozen=True)
+class PageParts:
+    """One page as read, with page-local numbering: what a worker process sends back.
+
+    Plain tuples, cheap to pickle; :func:`_assemble` numbers them across the document.
+    """
+
+    number: int
+    width: float
+    height: float
+    mediabox: Rect
+    cropbox: Rect
+    rotation: int
+    #: (text, line, start, end, size, bold); ``line`` indexes ``lines``
+    words: list[tuple[str, int, int, int, float, bool]]
+    boxes: array[float]  # x0, y0, x1, y1 of each word
+    #: (block, word indexes, box, text); ``block`` indexes ``blocks``
+    lines: list[tuple[int, tuple[int, ...], tuple[float, float, float, float], str]]
+    #: (line indexes, word indexes, text, box, size, bold), in reading order
+    blocks: list[tuple[tuple[int, ...], tuple[int, ...], str, tuple[float, float, float, float], float, bool]]
+    images: list[tuple[Rect, int, str]]  # box, xref, digest
+    drawings: list[tuple[Rect, str]]  # box, kind
+
+
+#: Text extraction flags (ligatures and whitespace as drawn: see source.normalise).
+def _flags(pymupdf: Any) -> int:
+    return int(pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE)
+
+
+def read_page(page: Any, number: int, flags: int) -> PageParts:
+    """Words, lines, blocks (reading order), images and line art of one page."""
+    tp = page.get_textpage(flags=flags)
+    stext = tp.extractDICT()
+    raw_blocks = [b for b in stext["blocks"] if b.get("type", 0) == 0]
+    page_words = _aligned_words(tp.extractWORDS(), raw_blocks)
+    typed_spaces = _TypedSpaces(tp)
+    by_line: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
+    for w in page_words:
+        by_line.setdefault((w[5], w[6]), []).append(w)
+    order = sorted(
+        range(len(raw_blocks)),
+        key=lambda i: (round(raw_blocks[i]["bbox"][1] / ROW_TOLERANCE), raw_blocks[i]["bbox"][0]),
+    )
+    words: list[tuple[str, int, int, int, float, bool]] = []
+    boxes: array[float] = array("d")
+    lines: list[tuple[int, tuple[int, ...], tuple[float, float, float, float], str]] = []
+    blocks: list[tuple[tuple[int, ...], tuple[int, ...], str, tuple[float, float, float, float], float, bool]] = []
+    cells = [[(bno, lno) for lno in cell] for bno in order for cell in _cells(raw_blocks[bno], by_line, bno)]
+    for cell in _join_bullets(cells, by_line):
+        pieces: list[Piece] = []
+        pending: list[tuple[tuple[Any, ...], int, float, bool]] = []
+        line_ids: list[int] = []
+        for bno, lno in cell:
+            raw_line = raw_blocks[bno]["lines"][lno]
+            lwords = sorted(by_line.get((bno, lno), []), key=lambda w: w[7])
+            if not lwords:
+                continue
+            line_id = len(lines) + len(line_ids)
+            line_ids.append(line_id)
+            fonts = _fonts_of(raw_line["spans"])
+            for i, w in enumerate(lwords):
+                size, bold = _font_of(w, fonts)
+                tight = i > 0 and _tight(lwords[i - 1], w, min(size, pending[-1][2]), raw_line, typed_spaces)
+                pending.append((w, line_id, size, bold))
+                pieces.append(Piece(w[4], line_id, tight))
+        if not pending:
+            continue
+        text, offsets = reading_text(pieces)
+        block_id = len(blocks)
+        first_word = len(words)
+        for (w, line_id, size, bold), (start, end) in zip(pending, offsets, strict=True):
+            words.append((w[4], line_id, start, end, size, bold))
+            boxes.extend((w[0], w[1], max(w[0], w[2]), max(w[1], w[3])))
+        block_words = tuple(range(first_word, len(words)))
+        for line_id in line_ids:
+            ids = tuple(i for i in block_words if words[i][1] == line_id)
+            lines.append((block_id, ids, _box(boxes, ids), " ".join(words[i][0] for i in ids)))
+        sizes = Counter(round(words[i][4] * 2) / 2 for i in block_words)
+        blocks.append(
+            (
+                tuple(line_ids),
+                block_words,
+                text,
+                _box(boxes, block_words),
+                sizes.most_common(1)[0][0],
+                all(words[i][5] for i in block_words),
+            )
+        )
+    images: list[tuple[Rect, int, str]] = []
+    for info in page.get_image_info(xrefs=True) if page.get_images() else ():
+        bbox = Rect.of(info["bbox"])
+        if not bbox.is_empty:
+            images.append((bbox, int(info.get("xref") or 0), (info.get("digest") or b"").hex()))
+    drawings = [(Rect.of(box), _ART_KINDS[kind]) for kind, box in page.get_bboxlog() if kind in _ART_KINDS]
+    return PageParts(
+        number=number,
+        width=page.rect.width,
+        height=page.rect.height,
+        mediabox=_in_text_space(page.mediabox, page.cropbox),
+        cropbox=_in_text_space(page.cropbox, page.cropbox),
+        rotation=page.rotation,
+        words=words,
+        boxes=boxes,
+        lines=lines,
+        blocks=blocks,
+        images=images,
+        drawings=drawings,
+    )
+
+
+def _box(boxes: array[float], ids: Sequence[int]) -> tuple[float, float, float, float]:
+    """The box around some of a page's words (``boxes``: four coordinates per word)."""
+    return (
+        min(boxes[4 * i] for i in ids),
+        min(boxes[4 * i + 1] for i in ids),
+        max(boxes[4 * i + 2] for i in ids),
+        max(boxes[4 * i + 3] for i in ids),
+    )
+
+
+def _assemble(parts: Iterable[PageParts], path: str, fingerprint: str, repairs: tuple[str, ...] = ()) -> Document:
+    """The Document from its pages, numbered across it, running headers and footers found."""
     pages: list[Page] = []
     blocks: list[Block] = []
     lines: list[Line] = []
@@ -155,114 +332,61 @@ def _build(
     images: list[Image] = []
     drawings: list[Drawing] = []
     raw_lines: list[tuple[int, int, str, float, float]] = []  # line id, page, text, y, h
-
-    for index in range(doc.page_count):
-        page = doc[index]
-        number = index + 1
-        tp = page.get_textpage(flags=flags)
-        stext = tp.extractDICT()
-        raw_blocks = [b for b in stext["blocks"] if b.get("type", 0) == 0]
-        page_words = _aligned_words(tp.extractWORDS(), raw_blocks)
-        typed_spaces = _TypedSpaces(tp)
-        by_line: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
-        for w in page_words:
-            by_line.setdefault((w[5], w[6]), []).append(w)
-        order = sorted(
-            range(len(raw_blocks)),
-            key=lambda i: (round(raw_blocks[i]["bbox"][1] / ROW_TOLERANCE), raw_blocks[i]["bbox"][0]),
-        )
-        page_block_ids: list[int] = []
-        cells = [[(bno, lno) for lno in cell] for bno in order for cell in _cells(raw_blocks[bno], by_line, bno)]
-        for cell in _join_bullets(cells, by_line):
-            block_id = len(blocks)
-            pieces: list[Piece] = []
-            pending: list[tuple[tuple[Any, ...], int, float, bool]] = []
-            line_ids: list[int] = []
-            for bno, lno in cell:
-                raw_line = raw_blocks[bno]["lines"][lno]
-                lwords = sorted(by_line.get((bno, lno), []), key=lambda w: w[7])
-                if not lwords:
-                    continue
-                line_id = len(lines) + len(line_ids)
-                line_ids.append(line_id)
-                spans = raw_line["spans"]
-                for i, w in enumerate(lwords):
-                    size, bold = _font_of(w, spans)
-                    tight = i > 0 and _tight(lwords[i - 1], w, min(size, pending[-1][2]), raw_line, typed_spaces)
-                    pending.append((w, line_id, size, bold))
-                    pieces.append(Piece(w[4], line_id, tight))
-            if not pending:
-                continue
-            text, offsets = reading_text(pieces)
-            first_word = len(words)
-            for (w, line_id, size, bold), (start, end) in zip(pending, offsets, strict=True):
-                coords.extend((w[0], w[1], max(w[0], w[2]), max(w[1], w[3])))
-                words.append(
-                    Word(
-                        id=len(words),
-                        page=number,
-                        block=block_id,
-                        line=line_id,
-                        text=sys.intern(w[4]),  # repeated words share one string
-                        start=start,
-                        end=end,
-                        size=size,
-                        bold=bold,
-                        coords=coords,
-                    )
-                )
-            block_words = tuple(w.id for w in words[first_word:])  # the Words' own int objects
-            for line_id in line_ids:
-                ids = tuple(wid for wid in block_words if words[wid].line == line_id)
-                rect = Rect.of(_bbox_of(coords, ids))
-                line_text = " ".join(words[i].text for i in ids)
-                raw_lines.append((line_id, number, line_text, rect.center[1], page.rect.height))
-                lines.append(Line(line_id, number, block_id, rect, ids, furniture=False))
-            sizes = Counter(round(words[i].size * 2) / 2 for i in block_words)
-            blocks.append(
-                Block(
-                    id=block_id,
+    for part in parts:
+        number = part.number
+        w0, l0, b0 = len(words), len(lines), len(blocks)
+        block_of_line = [b0 + line[0] for line in part.lines]
+        coords.extend(part.boxes)
+        for text, line, start, end, size, bold in part.words:
+            words.append(
+                Word(
+                    id=len(words),
                     page=number,
-                    rect=Rect.of(_bbox_of(coords, block_words)),
-                    line_ids=tuple(line_ids),
-                    word_ids=block_words,
-                    text=text,
-                    furniture=False,
-                    size=sizes.most_common(1)[0][0],
-                    bold=all(words[i].bold for i in block_words),
+                    block=block_of_line[line],
+                    line=l0 + line,
+                    text=sys.intern(text),  # repeated words share one string
+                    start=start,
+                    end=end,
+                    size=size,
+                    bold=bold,
+                    coords=coords,
                 )
             )
-            page_block_ids.append(block_id)
-        page_image_ids: list[int] = []
-        for info in page.get_image_info(xrefs=True) if page.get_images() else ():
-            bbox = Rect.of(info["bbox"])
-            if bbox.is_empty:
-                continue
-            page_image_ids.append(len(images))
-            digest = info.get("digest") or b""
-            images.append(Image(len(images), number, bbox, int(info.get("xref") or 0), digest.hex()))
-        page_drawing_ids: list[int] = []
-        for kind, box in page.get_bboxlog():
-            art = _ART_KINDS.get(kind)
-            if art is None:
-                continue
-            page_drawing_ids.append(len(drawings))
-            drawings.append(Drawing(len(drawings), number, Rect.of(box), art))
+        for i, (block, ids, box, text) in enumerate(part.lines):
+            rect = Rect(*box)
+            raw_lines.append((l0 + i, number, text, rect.center[1], part.height))
+            lines.append(Line(l0 + i, number, b0 + block, rect, tuple(words[w0 + j].id for j in ids), furniture=False))
+        for i, (line_ids, ids, text, box, size, bold) in enumerate(part.blocks):
+            blocks.append(
+                Block(
+                    id=b0 + i,
+                    page=number,
+                    rect=Rect(*box),
+                    line_ids=tuple(l0 + j for j in line_ids),
+                    word_ids=tuple(words[w0 + j].id for j in ids),  # the Words' own int objects
+                    text=text,
+                    furniture=False,
+                    size=size,
+                    bold=bold,
+                )
+            )
+        i0, d0 = len(images), len(drawings)
+        images += [Image(i0 + i, number, box, xref, digest) for i, (box, xref, digest) in enumerate(part.images)]
+        drawings += [Drawing(d0 + i, number, box, kind) for i, (box, kind) in enumerate(part.drawings)]
         pages.append(
             Page(
                 number=number,
-                width=page.rect.width,
-                height=page.rect.height,
-                mediabox=_in_text_space(page.mediabox, page.cropbox),
-                cropbox=_in_text_space(page.cropbox, page.cropbox),
-                rotation=page.rotation,
-                block_ids=tuple(page_block_ids),
-                image_ids=tuple(page_image_ids),
-                has_text_layer=bool(page_block_ids),
-                drawing_ids=tuple(page_drawing_ids),
+                width=part.width,
+                height=part.height,
+                mediabox=part.mediabox,
+                cropbox=part.cropbox,
+                rotation=part.rotation,
+                block_ids=tuple(range(b0, len(blocks))),
+                image_ids=tuple(range(i0, len(images))),
+                has_text_layer=len(blocks) > b0,
+                drawing_ids=tuple(range(d0, len(drawings))),
             )
         )
-        progress(1)
 
     furniture = _furniture_lines(raw_lines, len(pages))
     if furniture:
@@ -396,27 +520,23 @@ def _join_bullets(
     return result
 
 
-def _bbox_of(coords: Any, ids: Sequence[int]) -> tuple[float, float, float, float]:
-    """The box around the given words, read from the shared coordinate array (no Rect per word:
-    loading asks for one per line and per block, a million words at a thousand pages)."""
-    x0s, y0s = [coords[4 * i] for i in ids], [coords[4 * i + 1] for i in ids]
-    x1s, y1s = [coords[4 * i + 2] for i in ids], [coords[4 * i + 3] for i in ids]
-    return min(x0s), min(y0s), max(x1s), max(y1s)
-
-
-def _font_of(word: tuple[Any, ...], spans: list[dict[str, Any]]) -> tuple[float, bool]:
-    """Size and weight of the span under the word's horizontal centre."""
-    cx = (word[0] + word[2]) / 2
-    chosen = spans[0]
+def _fonts_of(spans: list[dict[str, Any]]) -> list[tuple[float, float, float, bool]]:
+    """Each span's horizontal extent, size and weight (read once per line, not per word)."""
+    result = []
     for span in spans:
-        x0, _, x1, _ = span["bbox"]
+        font = span.get("font", "").lower()
+        bold = bool(span.get("flags", 0) & 16) or "bold" in font or font.endswith(("-bd", ",bold"))
+        result.append((span["bbox"][0], span["bbox"][2], float(span.get("size", 0.0)), bold))
+    return result
+
+
+def _font_of(word: tuple[Any, ...], fonts: list[tuple[float, float, float, bool]]) -> tuple[float, bool]:
+    """Size and weight of the span under the word's horizontal centre (the line's first if none)."""
+    cx = (word[0] + word[2]) / 2
+    for x0, x1, size, bold in fonts:
         if x0 - 0.5 <= cx <= x1 + 0.5:
-            chosen = span
-            break
-    font = chosen.get("font", "")
-    flags = chosen.get("flags", 0)
-    bold = bool(flags & 16) or "bold" in font.lower() or font.lower().endswith(("-bd", ",bold"))
-    return float(chosen.get("size", 0.0)), bold
+            return size, bold
+    return fonts[0][2], fonts[0][3]
 
 
 def _furniture_lines(raw_lines: list[tuple[int, int, str, float, float]], page_count: int) -> set[int]:
