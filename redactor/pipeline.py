@@ -62,7 +62,8 @@ def release(
 ) -> dict[str, Path]:
     """Render every requested output from the plan and write them all, or none.
 
-    ``jobs`` worker processes write the kept pages (the extract is the same whatever it is).
+    ``jobs`` worker processes write the kept pages and verify the extract (the result is the
+    same whatever it is).
 
     Everything is rendered (and the PDF verified) in memory first; only then are the files
     written, all or none, so a failure leaves no output behind. With ``flatten_dpi``,
@@ -73,7 +74,8 @@ def release(
     extract = render_extract(plan, str(source), password, writing, template_dir, flatten_dpi, jobs)
     if verify:
         checking = phase(VERIFYING, sum(len(pages) for pages in extract.item_pages))
-        verify_extract(extract.pdf, plan, PageMap(extract.cover_pages, extract.item_pages), progress=checking)
+        layout = PageMap(extract.cover_pages, extract.item_pages)
+        verify_extract(extract.pdf, plan, layout, progress=checking, workers=jobs)
     rendered: dict[Path, bytes | str] = {outputs.pdf: extract.pdf}
     if outputs.markdown is not None:
         rendered[outputs.markdown] = render_markdown(plan)
@@ -93,8 +95,9 @@ def verify_file(
     pixels: bool = True,
     show_withheld: bool = False,
     phase: Phase = no_phases,
+    jobs: int = 1,
 ) -> VerifyReport:
-    """Check a finished extract against the plan (``redactor verify``).
+    """Check a finished extract against the plan (``redactor verify``), in ``jobs`` processes.
 
     The page layout is computed from the plan and the source (cover and condensed ranges laid
     out again); an extract with other pages was not made from this source and rule file, and
@@ -108,7 +111,9 @@ def verify_file(
     found = _page_count(data)
     if found == expected:
         layout, checking = PageMap(cover_pages, item_pages), phase(VERIFYING, found - cover_pages)
-        return verify_pdf(data, plan, layout, pixels=pixels, show_withheld=show_withheld, progress=checking)
+        return verify_pdf(
+            data, plan, layout, pixels=pixels, show_withheld=show_withheld, progress=checking, workers=jobs
+        )
     # Not laid out as this plan's extract: no page can be matched to its source page, so
     # only what does not need the layout is checked, and the mismatch itself is a failure.
     unmatched, checking = PageMap(0, tuple(() for _ in item_pages)), phase(VERIFYING, max(found, 0))

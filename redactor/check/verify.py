@@ -160,10 +160,12 @@ def verify_pdf(
     show_withheld: bool = False,
     dpi: float = DPI,
     progress: Progress = no_progress,
+    workers: int = 1,
 ) -> VerifyReport:
     """Check extract bytes against the plan; ``pixels=False`` skips rendering (speed tests only).
 
-    Each page after the cover is reported to ``progress`` once read.
+    Each page after the cover is reported to ``progress`` once read. With ``workers`` > 1 and
+    a long extract, pages are read in that many processes (the report is the same).
     """
     import pikepdf
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
@@ -174,27 +176,15 @@ def verify_pdf(
     source_of = dict(kept)  # output page index -> source page
     report.findings += _check_widths(plan, {source: out for out, source in kept})
     try:
-        pdf_doc = pdfium.PdfDocument(data)
+        count = len(pdfium.PdfDocument(data))
     except pdfium.PdfiumError as exc:
         raise InputFileError(f"the extract cannot be read by PDFium ({exc}).", hint="is it a complete PDF?") from None
-    try:
-        texts = []
-        for index in range(page_map.cover_pages, len(pdf_doc)):
-            page = pdf_doc[index]
-            try:
-                textpage = page.get_textpage()
-                text = textpage.get_text_range()
-                hits = vocabulary.hits(text)
-                if hits and index in source_of:
-                    hits = _outside_released_text(hits, text, textpage, page, plan, source_of[index])
-                texts.append((index, text, hits))
-                if index in source_of:
-                    report.findings += _page_checks(page, index, plan, source_of[index], pixels, show_withheld, dpi)
-            finally:
-                page.close()
-            progress(1)
-    finally:
-        pdf_doc.close()
+    jobs = [_page_job(plan, index, source_of.get(index)) for index in range(page_map.cover_pages, count)]
+    texts = []
+    for index, text, hits, findings in _checked_pages(data, jobs, vocabulary, (pixels, show_withheld, dpi), workers):
+        texts.append((index, text, hits))
+        report.findings += findings
+        progress(1)
     for index, text, words in texts:
         source = source_of.get(index)
         if words:
@@ -228,10 +218,15 @@ def verify_pdf(
 
 
 def verify_extract(
-    data: bytes, plan: Plan, page_map: PageMap, strict: bool = False, progress: Progress = no_progress
+    data: bytes,
+    plan: Plan,
+    page_map: PageMap,
+    strict: bool = False,
+    progress: Progress = no_progress,
+    workers: int = 1,
 ) -> VerifyReport:
     """Check; raise CheckFailed with the report when the extract must not go out."""
-    report = verify_pdf(data, plan, page_map, progress=progress)
+    report = verify_pdf(data, plan, page_map, progress=progress, workers=workers)
     if report.failed(strict):
         raise CheckFailed(
             "the extract failed the leak check and was not written.\n" + report.text(),
@@ -239,6 +234,105 @@ def verify_extract(
             "lists known cases.",
         )
     return report
+
+
+#: Output pages from which verify reads pages in worker processes (below, starting them costs more).
+PARALLEL_FROM = 200
+#: Pages a worker reads per task.
+CHUNK = 8
+
+
+@dataclass(frozen=True)
+class _PageJob:
+    """What checking one output page needs of the plan (small: sent to worker processes)."""
+
+    index: int  # output page, 0-based
+    source: int | None  # the source page of a kept page
+    regions: list[tuple[Rect, tuple[str, ...]]]  # see withheld_regions
+    drawn: tuple[DrawnText, ...]
+    keep_images: tuple[Rect, ...]
+    released: list[tuple[Rect, str]]  # released words of the source page: reach and casefolded text
+
+
+def _page_job(plan: Plan, index: int, source: int | None) -> _PageJob:
+    if source is None:
+        return _PageJob(index, None, [], (), (), [])
+    page_plan = plan.pages[source - 1]
+    doc = plan.document
+    # A word of a respaced line may stand anywhere from its place in the source to the
+    # place the plan moved it to (the font's own space sets the words inside one string).
+    shifts = {w.word_id: w.shift for line in page_plan.respaced for w in line.words}
+    released = [
+        (_reach(doc.words[w].rect, shifts.get(w, 0.0)), doc.words[w].text.casefold())
+        for b in doc.pages[source - 1].block_ids
+        for w in doc.blocks[b].word_ids
+        if not plan.verdicts[w].withheld
+    ]
+    return _PageJob(index, source, withheld_regions(plan, source), page_plan.drawn, page_plan.keep_images, released)
+
+
+def _checked_pages(
+    data: bytes, jobs: list[_PageJob], vocabulary: _Vocabulary, options: tuple[bool, bool, float], workers: int
+) -> Iterator[tuple[int, str, set[str], list[Finding]]]:
+    """Each page's text, withheld words found in it and findings, in page order."""
+    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+        with _Reader(data, vocabulary, options) as reader:
+            yield from map(reader.check, jobs)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        min(workers, len(jobs) // CHUNK or 1),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(data, vocabulary, options),
+    ) as pool:
+        yield from pool.map(_check_in_worker, jobs, chunksize=CHUNK)
+
+
+class _Reader:
+    """The extract open in PDFium, checking one page at a time."""
+
+    def __init__(self, data: bytes, vocabulary: _Vocabulary, options: tuple[bool, bool, float]) -> None:
+        import pypdfium2 as pdfium
+
+        self.doc = pdfium.PdfDocument(data)
+        self.vocabulary = vocabulary
+        self.pixels, self.show, self.dpi = options
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.doc.close()
+
+    def check(self, job: _PageJob) -> tuple[int, str, set[str], list[Finding]]:
+        page = self.doc[job.index]
+        try:
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            hits = self.vocabulary.hits(text)
+            if hits and job.source is not None:
+                hits = _outside_released_text(hits, text, textpage, page, job.released)
+            findings = _page_checks(page, job, self.pixels, self.show, self.dpi) if job.source is not None else []
+            return job.index, text, hits, findings
+        finally:
+            page.close()
+
+
+_READER: _Reader | None = None  # a worker's open extract
+
+
+def _start_worker(data: bytes, vocabulary: _Vocabulary, options: tuple[bool, bool, float]) -> None:
+    global _READER
+    _READER = _Reader(data, vocabulary, options)
+
+
+def _check_in_worker(job: _PageJob) -> tuple[int, str, set[str], list[Finding]]:
+    assert _READER is not None, "the worker's initializer opens the extract"
+    return _READER.check(job)
 
 
 def _kept_pages(plan: Plan, page_map: PageMap) -> list[tuple[int, int]]:
@@ -272,25 +366,16 @@ def _reach(rect: Rect, shift: float) -> Rect:
 
 
 def _outside_released_text(
-    hits: set[str], text: str, textpage: Any, page: Any, plan: Plan, source: int
+    hits: set[str], text: str, textpage: Any, page: Any, released: list[tuple[Rect, str]]
 ) -> set[str]:
     """The hits of a kept page that are not made wholly of released words' own characters.
 
     PDFium joins pieces MuPDF reads apart ("0" "1" "2" of a table header read as "012"): a
     token each of whose characters sits inside a released word of the source that has that
     character is released text, however it reads; a token with any other character (drawn
-    elsewhere, or a different letter over a released word) stays a finding.
+    elsewhere, or a different letter over a released word) stays a finding. ``released``
+    holds the source page's released words (see _PageJob).
     """
-    doc = plan.document
-    # A word of a respaced line may stand anywhere from its place in the source to the
-    # place the plan moved it to (the font's own space sets the words inside one string).
-    shifts = {w.word_id: w.shift for line in plan.pages[source - 1].respaced for w in line.words}
-    released = [
-        (_reach(doc.words[w].rect, shifts.get(w, 0.0)), doc.words[w].text.casefold())
-        for b in doc.pages[source - 1].block_ids
-        for w in doc.blocks[b].word_ids
-        if not plan.verdicts[w].withheld
-    ]
     height = page.get_height()
 
     def own(i: int) -> bool:
@@ -443,20 +528,17 @@ def withheld_regions(plan: Plan, source_page: int) -> list[tuple[Rect, tuple[str
     return regions
 
 
-def _page_checks(
-    page: Any, index: int, plan: Plan, source_page: int, pixels: bool, show: bool, dpi: float
-) -> list[Finding]:
+def _page_checks(page: Any, job: _PageJob, pixels: bool, show: bool, dpi: float) -> list[Finding]:
     """Glyph, image and ink checks of one kept output page."""
     import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
-    regions = withheld_regions(plan, source_page)
+    regions, index, source_page = job.regions, job.index, job.source
     if not regions:
         return []
-    page_plan = plan.pages[source_page - 1]
     findings: list[Finding] = []
     page.set_rotation(0)  # plan space is the unrotated page; in memory only
     cx0, _cy0, _cx1, cy1 = page.get_cropbox()
-    allowed = [(d, drawn_box(d)) for d in page_plan.drawn]
+    allowed = [(d, drawn_box(d)) for d in job.drawn]
 
     def found(kind: str, region: int, detail: str, text: str | None = None) -> Finding:
         rect, rules = regions[region]
@@ -496,7 +578,7 @@ def _page_checks(
         findings += _ink(ink, scale, regions, dpi, found)
         findings += _image_data(page, regions, rendered, scale, (cx0, cy1), found)
     else:
-        findings += _image_objects(page, regions, page_plan.keep_images, (cx0, cy1), found)
+        findings += _image_objects(page, regions, job.keep_images, (cx0, cy1), found)
     return findings
 
 

@@ -182,6 +182,15 @@ def verify(
         bool,
         typer.Option("--show-withheld", help="Also print the withheld text found, on stderr (classified)."),
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes reading the source and the extract when long (default: the cores available).",
+        ),
+    ] = None,
     legacy_source: LegacySource = None,
     legacy_rules: LegacyRules = None,
     max_rules_size: MaxRulesSize = None,
@@ -200,9 +209,12 @@ def verify(
         secret = password_of(password, password_file)
         check_paths(found, {}, password_file)
         with phases(talk) as display:
-            plan = make_plan(source, rules, secret, display)
+            workers = jobs or default_workers()
+            plan = make_plan(source, rules, secret, display, workers)
             said_repairs(display.note, source, plan.document.repairs)
-            report = verify_file(extract, plan, source, secret, template, not no_pixels, show_withheld, phase=display)
+            report = verify_file(
+                extract, plan, source, secret, template, not no_pixels, show_withheld, phase=display, jobs=workers
+            )
         typer.echo(report.json() if json_out else report.text())
         if show_withheld and any(f.withheld_text for f in report.findings):
             typer.echo(report.withheld(), err=True)

@@ -962,3 +962,22 @@ def test_report_text_and_json() -> None:
         "withheld_text": "hidden words",
     }
     assert VerifyReport().text().startswith("verify: clean")
+
+
+def test_the_report_is_the_same_whatever_the_number_of_workers(
+    setup: Release, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages read in worker processes: the same findings, in the same order, pages reported once."""
+    from redactor.check import verify
+
+    monkeypatch.setattr(verify, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(verify, "CHUNK", 1)
+    tampered = cases.tamper(setup.pdf, lambda pdf: add_text(pdf, KEPT, text_ops("Recovered SECRETCHARLIE")))
+    leaking = cases.plant(tampered, setup.spot(), cases.text_in("Hidden"))
+    for data in (setup.pdf, leaking):
+        here = setup.verify(data)
+        counted: list[int] = []
+        there = setup.verify(data, workers=2, progress=counted.append)
+        assert there.findings == here.findings
+        assert sum(counted) == len(pikepdf.open(io.BytesIO(data)).pages) - setup.page_map.cover_pages
+    assert page_text_leaks(there) and of_kind(there, "glyph")
