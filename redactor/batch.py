@@ -16,7 +16,7 @@ import csv
 import hashlib
 import json
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -27,6 +27,7 @@ from redactor import __version__
 from redactor.errors import InputError, InputFileError, RedactorError
 from redactor.output.atomic import write_atomically
 from redactor.pipeline import Outputs, make_plan, release
+from redactor.progress import Progress
 
 COLUMNS = ("source", "rules", "output")
 STATE_VERSION = 1
@@ -277,8 +278,12 @@ def run_batch(
     advance: Any = None,
     report: Any = None,
     scheduler: str | None = None,
+    count_pages: Callable[[int], Progress] | None = None,
 ) -> list[Outcome]:
     """Release every document of the manifest; returns one outcome per row, in manifest order.
+
+    ``advance`` is told of each document done; ``count_pages``, when given, is told the pages
+    of the documents to release, and the callback it returns of each one's pages once done.
 
     ``scheduler``: the address of a Dask scheduler (``tcp://HOST:8786``) or ``local:N``, to run
     the documents on a cluster rather than in ``jobs`` local processes; the state file and the
@@ -313,6 +318,8 @@ def run_batch(
 
     for _, entry, _ in pending:
         entry.output.parent.mkdir(parents=True, exist_ok=True)
+    pages = [_page_count(entry.source) for _, entry, _ in pending] if count_pages is not None else []
+    pages_done = count_pages(sum(pages)) if count_pages is not None else None
     calls = [(str(entry.source), str(entry.rules), str(entry.output), verify) for _, entry, _ in pending]
     with closing(_execute(calls, jobs, scheduler)) as results:  # closed at once on an interrupt: see _in_processes
         for position, result in results:
@@ -328,8 +335,21 @@ def run_batch(
             else:
                 state.pop(key, None)
             _save_state(state_file, state)
+            if pages_done is not None:
+                pages_done(pages[position])
             done(index, Outcome(entry, status, seconds, message))
     return [outcomes[i] for i in range(len(entries))]
+
+
+def _page_count(source: Path) -> int:
+    """The pages of a source as qpdf counts them (0 when it cannot: the release will say why)."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(source) as pdf:
+            return len(pdf.pages)
+    except (pikepdf.PdfError, OSError, ValueError):
+        return 0
 
 
 def _execute(

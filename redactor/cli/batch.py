@@ -46,6 +46,7 @@ def batch(
                 verify=not no_verify,
                 advance=display.phase("releasing", len(entries), "documents"),
                 report=display.note,
+                count_pages=lambda total: display.counter("pages", total, "pages"),
             )
         print_summary(outcomes)
         if any(o.status == "failed" for o in outcomes):

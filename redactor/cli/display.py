@@ -62,6 +62,7 @@ class Display:
         self._task: Any | None = None
         self._phase: tuple[str, int, str, float] | None = None  # name, total, unit, start
         self._done = 0
+        self._counters: list[tuple[str, int, str, float, list[int]]] = []  # see counter()
 
     def __call__(self, name: str, total: int) -> Progress:
         """Start the phase ``name`` of ``total`` pages."""
@@ -76,6 +77,22 @@ class Display:
             self._task = bar.add_task(name, total=total, unit=unit)
             bar.refresh()  # the new phase shows at once, not at the next tick
         return self._advance
+
+    def counter(self, name: str, total: int, unit: str) -> Progress:
+        """A second line that runs beside the current phase until the end (a batch's pages)."""
+        done = [0]
+        self._counters.append((name, total, unit, time.perf_counter(), done))
+        task = None
+        if self._console is not None and total > 0:
+            bar = self._started()
+            task = bar.add_task(name, total=total, unit=unit)
+
+        def advance(steps: int) -> None:
+            done[0] += steps
+            if task is not None and self._bar is not None:
+                self._bar.advance(task, steps)
+
+        return advance
 
     def note(self, message: str) -> None:
         """A line on stderr above the bar (a warning: shown even when quiet)."""
@@ -98,6 +115,10 @@ class Display:
     def close(self, finished: bool = True) -> None:
         """The command is over: the last phase ends and the display goes."""
         self.end(finished)
+        for name, total, unit, start, done in self._counters:
+            if self._talk.verbose and finished:
+                self.note(f"{name}: {done[0]} of {total} {unit} in {time.perf_counter() - start:.1f} s")
+        self._counters = []
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
@@ -135,7 +156,7 @@ def phases(talk: Talk, console: Any | None = None) -> Iterator[Display]:
 
 
 def _bar(console: Any) -> Any:
-    """The rich progress bar: phase, bar, pages done, time spent, time left on long phases."""
+    """The rich progress bar: phase, bar, pages done, time spent, rate and time left on long phases."""
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
     from rich.progress import Progress as Bar
 
@@ -145,10 +166,31 @@ def _bar(console: Any) -> Any:
         MofNCompleteColumn(),
         TextColumn("{task.fields[unit]}"),
         TimeElapsedColumn(),
+        _rate_column(),
         _left_column(),
         console=console,
         transient=True,
     )
+
+
+def _rate_column() -> Any:
+    """A column with ``12.5 pages/s`` once the phase has run :data:`ESTIMATE_AFTER` seconds."""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        max_refresh = 0.5
+
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            if speed is None or (task.elapsed or 0.0) < ESTIMATE_AFTER:
+                return Text("")
+            unit = task.fields.get("unit", "")
+            return Text(
+                f"{speed:.1f} {unit}/s" if speed >= 1 else f"{60 * speed:.1f} {unit}/min", style="progress.data.speed"
+            )
+
+    return Rate()
 
 
 def _left_column() -> Any:

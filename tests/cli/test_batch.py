@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pymupdf
@@ -123,3 +125,31 @@ def test_missing_manifest_is_exit_3(tmp_path: Path) -> None:
     result = _run(str(tmp_path / "nothing.csv"))
     assert result.exit_code == 3
     assert "does not exist" in result.output
+
+
+def test_progress_counts_documents_and_pages(batch_dir: Path) -> None:
+    """One line for the documents, one for their pages; a failed document's pages count as done."""
+    from rich.console import Console
+
+    from redactor.batch import run_batch
+    from redactor.cli.display import Talk, phases
+
+    for tag in ("A", "C"):  # documents of 1 and 3 pages
+        doc = pymupdf.open(batch_dir / f"doc{tag}.pdf")
+        for _ in range(2 if tag == "C" else 0):
+            doc.new_page()
+        doc.save(batch_dir / f"doc{tag}.pdf", incremental=True, encryption=0)
+        doc.close()
+    console = Console(file=io.StringIO(), force_terminal=True, width=140)
+    counted: list[int] = []
+    with phases(Talk(verbose=True), console) as display:
+
+        def pages(total: int) -> Callable[[int], None]:
+            counted.append(total)
+            advance = display.counter("pages", total, "pages")
+            return lambda steps: (counted.append(steps), advance(steps))[-1]
+
+        run_batch(batch_dir / "jobs.csv", advance=display.phase("releasing", 3, "documents"), count_pages=pages)
+    assert counted[0] == 1 + 1 + 3 and sorted(counted[1:]) == [1, 1, 3]
+    drawn = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "releasing: 3 of 3 documents" in drawn and "pages: 5 of 5 pages" in drawn

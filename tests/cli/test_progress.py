@@ -139,3 +139,15 @@ def test_a_terminal_sees_the_phases_a_pipe_and_quiet_do_not(case: Case) -> None:
     assert _stderr_of(case, terminal=False) == "wrote x.pdf\n"
     assert _stderr_of(case, "-q", terminal=True) == ""
     assert _stderr_of(case, "-v", terminal=False).splitlines()[0].startswith("loading: 6 of 6 pages in ")
+
+
+def test_the_rate_shows_once_a_phase_has_run_a_while() -> None:
+    from redactor.cli.display import _rate_column
+
+    column = _rate_column()
+    fast = SimpleNamespace(finished_speed=None, speed=12.54, elapsed=5.0, fields={"unit": "pages"})
+    slow = SimpleNamespace(finished_speed=None, speed=0.05, elapsed=5.0, fields={"unit": "documents"})
+    early = SimpleNamespace(finished_speed=None, speed=12.5, elapsed=1.0, fields={"unit": "pages"})
+    assert column.render(fast).plain == "12.5 pages/s"
+    assert column.render(slow).plain == "3.0 documents/min"
+    assert column.render(early).plain == ""
