@@ -40,6 +40,7 @@ from redactor.output.atomic import write_atomically
 from redactor.pipeline import make_plan
 from redactor.progress import WRITING
 from redactor.render.audit import FORMATS, render_audit
+from redactor.render.pages import default_workers
 from redactor.render.preview_html import review_html
 from redactor.render.preview_pdf import render_review_pdf
 from redactor.rules.parse import parse_rules
@@ -142,6 +143,16 @@ def preview(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The review copy to write: REVIEW.pdf or REVIEW.html.")
     ],
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes reading a long source and, for the HTML copy, writing the extract's kept pages "
+            "it shows and rendering the page images (default: the cores available).",
+        ),
+    ] = None,
     max_rules_size: MaxRulesSize = None,
     password: Password = None,
     password_file: PasswordFile = None,
@@ -161,11 +172,16 @@ def preview(
             )
         secret = password_of(password, password_file)
         check_paths({"source": source, "rules": rules}, {"-o": output}, password_file)
-        render = render_review_pdf if fmt == "pdf" else review_html
+        workers = jobs or default_workers()
         with phases(talk) as display:
-            plan = make_plan(source, rules, secret, display)
+            plan = make_plan(source, rules, secret, display, workers)
             said_repairs(display.note, source, plan.document.repairs)
-            data: bytes | str = render(plan, str(source), secret, display(WRITING, plan.document.page_count))
+            writing = display(WRITING, plan.document.page_count)
+            data: bytes | str = (
+                render_review_pdf(plan, str(source), secret, writing)
+                if fmt == "pdf"
+                else review_html(plan, str(source), secret, writing, jobs=workers)
+            )
         write_atomically(output, data, classified=True)  # the review copy shows what is withheld
         talk.say(f"wrote {output}")
 

@@ -66,22 +66,57 @@ def open_page(browser: Any, path: Path) -> tuple[Any, list[str]]:
 
 def test_preview_loads_cleanly_with_every_image_shown(browser: Any, outputs: dict[str, Path]) -> None:
     page, errors = open_page(browser, outputs["preview"])
-    widths = page.evaluate("Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)")
-    assert len(widths) == 5 + 5 and all(w > 0 for w in widths)  # 5 source pages; cover + 4 extract items
+    count = page.locator("img").count()
+    assert count == 5 + 5  # 5 source pages; cover + 4 extract items
+    for index in range(count):  # loaded lazily: each when it comes into view
+        image = page.locator("img").nth(index)
+        image.scroll_into_view_if_needed()
+        page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=image.element_handle())
     assert errors == []
     page.close()
 
 
-def test_hovering_a_box_shows_its_rule(browser: Any, outputs: dict[str, Path]) -> None:
+def test_side_list_shows_rules_and_reasons_without_hovering(browser: Any, outputs: dict[str, Path]) -> None:
     page, errors = open_page(browser, outputs["preview"])
-    box = page.locator('#page-2 .box.withheld[data-rules="harbour-secret"]').first
-    tip = box.locator(".tip")
-    assert not tip.is_visible()
+    rows = page.locator("#page-2 .areas tr[data-label]")
+    assert rows.count() >= 3
+    secret = page.locator("#page-2 .areas tr.withheld", has_text="harbour-secret").first
+    secret.scroll_into_view_if_needed()
+    assert secret.is_visible()
+    cells = secret.locator("td").all_inner_texts()
+    assert cells[1:3] == ["withheld", "harbour-secret"] and cells[4] == "sec"
+    assert page.locator("#legend").is_visible() and page.locator("#reasons").is_visible()
+    assert errors == []
+    page.close()
+
+
+def test_box_and_row_mark_each_other(browser: Any, outputs: dict[str, Path]) -> None:
+    page, errors = open_page(browser, outputs["preview"])
+    row = page.locator("#page-2 .areas tr.withheld", has_text="harbour-secret").first
+    label = row.get_attribute("data-label")
+    box = page.locator(f'#page-2 .box[data-label="{label}"]').first
     box.scroll_into_view_if_needed()
     box.hover()
-    assert tip.is_visible()
-    assert "harbour-secret" in tip.inner_text() and "reason sec" in tip.inner_text()
-    assert "harbour-secret" in (box.get_attribute("title") or "")
+    assert "hl" in (row.get_attribute("class") or "").split()
+    page.mouse.move(0, 0)
+    assert "hl" not in (row.get_attribute("class") or "").split()
+    row.hover()
+    assert "hl" in (box.get_attribute("class") or "").split()
+    assert box.locator(".tag").inner_text() == label
+    assert errors == []
+    page.close()
+
+
+def test_page_index_links_to_each_page(browser: Any, outputs: dict[str, Path]) -> None:
+    page, errors = open_page(browser, outputs["preview"])
+    links = page.locator("#index a[href^='#page-']")
+    assert links.count() == 5
+    assert links.evaluate_all("a => a.map(x => x.className)") == ["kept", "kept", "kept", "withheld", "withheld"]
+    colours = links.evaluate_all("a => a.map(x => getComputedStyle(x).backgroundColor)")
+    assert colours[0] != colours[3]
+    links.nth(3).click()
+    assert page.evaluate("location.hash") == "#page-4"
+    assert page.locator("#page-4").evaluate("s => s.getBoundingClientRect().top") < 100
     assert errors == []
     page.close()
 
@@ -91,11 +126,16 @@ def test_filter_shows_one_rules_boxes(browser: Any, outputs: dict[str, Path]) ->
     page.select_option("#rule-filter", "ops")
     shown = page.evaluate(
         "Array.from(document.querySelectorAll('.box')).filter(b => getComputedStyle(b).display !== 'none')"
-        ".map(b => b.dataset.rules)"
+        ".map(b => b.closest('section').querySelector(`tr[data-label='${b.dataset.label}']`).cells[2].textContent)"
     )
     assert shown and set(shown) == {"ops"}
+    rows = page.evaluate(
+        "Array.from(document.querySelectorAll('.areas tr[data-label]'))"
+        ".filter(r => getComputedStyle(r).display !== 'none').map(r => r.cells[2].textContent)"
+    )
+    assert rows and set(rows) == {"ops"}
     page.select_option("#rule-filter", "")
-    assert page.locator(".box.hidden").count() == 0
+    assert page.locator(".box.hidden, tr.hidden").count() == 0
     page.close()
 
 
