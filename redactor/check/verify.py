@@ -34,6 +34,7 @@ import html
 import io
 import json
 import re
+import signal
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -327,6 +328,7 @@ _READER: _Reader | None = None  # a worker's open extract
 
 def _start_worker(data: bytes, vocabulary: _Vocabulary, options: tuple[bool, bool, float]) -> None:
     global _READER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops the run
     _READER = _Reader(data, vocabulary, options)
 
 

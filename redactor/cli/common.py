@@ -21,6 +21,7 @@ from typing import Annotated, Any
 import typer
 
 from redactor.errors import ExitCode, RedactorError
+from redactor.interrupts import holding
 from redactor.rules.yamlmarks import DEFAULT_MAX_SIZE, format_size, size_limit
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but warnings and errors.")]
@@ -159,6 +160,8 @@ def interruptible() -> Iterator[None]:
     before = {signum: signal.getsignal(signum) for signum in stopping}
 
     def stop(signum: int, frame: FrameType | None) -> None:
+        if holding(signum):  # inside a native call that runs Python callbacks: raised at its end
+            return
         for each in stopping:
             signal.signal(each, signal.SIG_IGN)
         raise Interrupted(signum)

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Generator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from redactor.geometry import Rect
+from redactor.interrupts import held
 from redactor.plan.model import PagePlan, Plan
 from redactor.render.flatten import PlacedWord, flatten_page, released_words
 from redactor.render.redact import redacted_copy
@@ -71,7 +73,8 @@ def written_pages(
 
 def write_page(src: Any, job: PageJob) -> bytes:
     """One kept page, removal done (and flattened if asked), as a one-page PDF."""
-    single = redacted_copy(src, job.page_plan, job.inline)
+    with held():  # MuPDF calls back into Python while filtering (see redactor.interrupts)
+        single = redacted_copy(src, job.page_plan, job.inline)
     try:
         if job.flatten_dpi:
             flatten_page(single, job.page_plan, list(job.words), job.flatten_dpi)
@@ -100,6 +103,7 @@ def _open(source_path: str, password: str | None) -> None:
     from redactor.source.load import open_pdf
 
     global _SOURCE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops the run
     _SOURCE = open_pdf(source_path, password)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import multiprocessing
+import signal
 import struct
 import zlib
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -159,6 +160,7 @@ _SOURCE: Any = None  # a worker's open source document
 
 def _open(source: str, password: str | None) -> None:
     global _SOURCE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops the run
     _SOURCE = open_pdf(source, password)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import signal
 import sys
 from array import array
 from collections import Counter
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from redactor.geometry import Rect
+from redactor.interrupts import held
 from redactor.progress import LOADING, Phase, Progress, no_phases
 from redactor.source.model import Block, Document, Drawing, Image, Line, Page, Word
 from redactor.source.normalise import Piece, reading_text, visible
@@ -149,6 +151,7 @@ _WORKER_DOC: Any = None  # a worker's open source
 
 def _open_in_worker(path: str, password: str | None) -> None:
     global _WORKER_DOC
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops the run
     _WORKER_DOC = open_pdf(path, password)
     show_all_layers(_WORKER_DOC)
 
@@ -232,7 +235,16 @@ def _flags(pymupdf: Any) -> int:
 
 
 def read_page(page: Any, number: int, flags: int) -> PageParts:
-    """Words, lines, blocks (reading order), images and line art of one page."""
+    """Words, lines, blocks (reading order), images and line art of one page.
+
+    Interrupts wait for the page's end: MuPDF calls back into Python here (see
+    :mod:`redactor.interrupts`).
+    """
+    with held():
+        return _read_page(page, number, flags)
+
+
+def _read_page(page: Any, number: int, flags: int) -> PageParts:
     tp = page.get_textpage(flags=flags)
     stext = tp.extractDICT()
     raw_blocks = [b for b in stext["blocks"] if b.get("type", 0) == 0]
