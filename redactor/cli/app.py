@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from redactor import __version__
-from redactor.cli import batch, release, review
+from redactor.cli import batch, release, review, workstation
 from redactor.cli.common import Interrupted, interruptible, said_interrupted
 
 #: The engines a bug report needs the versions of, by distribution name.
@@ -36,6 +36,7 @@ for command in (
     review.lint,
     review.preview,
     review.audit,
+    workstation.review,
     batch.batch,
 ):
     app.command()(command)
