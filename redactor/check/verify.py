@@ -45,6 +45,7 @@ from redactor.geometry import Rect, subtract_all
 from redactor.i18n import labels_for
 from redactor.numbering import new_number
 from redactor.plan.model import DrawnText, Plan
+from redactor.processes import worker_context
 from redactor.progress import Progress, no_progress
 from redactor.source.normalise import normalise_for_matching, visible
 
@@ -252,7 +253,8 @@ class _PageJob:
     regions: list[tuple[Rect, tuple[str, ...]]]  # see withheld_regions
     drawn: tuple[DrawnText, ...]
     keep_images: tuple[Rect, ...]
-    released: list[tuple[Rect, str]]  # released words of the source page: reach and casefolded text
+    #: released words of the source page: box (x0 moved left by a respaced line's shift) and casefolded text
+    released: list[tuple[float, float, float, float, str]]
 
 
 def _page_job(plan: Plan, index: int, source: int | None) -> _PageJob:
@@ -263,12 +265,13 @@ def _page_job(plan: Plan, index: int, source: int | None) -> _PageJob:
     # A word of a respaced line may stand anywhere from its place in the source to the
     # place the plan moved it to (the font's own space sets the words inside one string).
     shifts = {w.word_id: w.shift for line in page_plan.respaced for w in line.words}
-    released = [
-        (_reach(doc.words[w].rect, shifts.get(w, 0.0)), doc.words[w].text.casefold())
-        for b in doc.pages[source - 1].block_ids
-        for w in doc.blocks[b].word_ids
-        if not plan.verdicts[w].withheld
-    ]
+    released: list[tuple[float, float, float, float, str]] = []
+    for b in doc.pages[source - 1].block_ids:
+        for w in doc.blocks[b].word_ids:
+            if not plan.verdicts[w].withheld:
+                word = doc.words[w]
+                c, i = word.coords, 4 * w  # the shared coordinate array: no Rect per word
+                released.append((c[i] + shifts.get(w, 0.0), c[i + 1], c[i + 2], c[i + 3], word.text.casefold()))
     return _PageJob(index, source, withheld_regions(plan, source), page_plan.drawn, page_plan.keep_images, released)
 
 
@@ -280,10 +283,9 @@ def _checked_pages(
         with _Reader(data, vocabulary, options) as reader:
             yield from map(reader.check, jobs)
         return
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("spawn")
+    context = worker_context()  # see redactor.processes
     with ProcessPoolExecutor(
         min(workers, len(jobs) // CHUNK or 1),
         mp_context=context,
@@ -362,13 +364,8 @@ def words_of(text: str) -> set[str]:
     return set(_TOKEN.findall(normalise(text)))
 
 
-def _reach(rect: Rect, shift: float) -> Rect:
-    """A released word's box, widened to the left by the shift of its respaced line."""
-    return rect if not shift else Rect(rect.x0 + shift, rect.y0, rect.x1, rect.y1)
-
-
 def _outside_released_text(
-    hits: set[str], text: str, textpage: Any, page: Any, released: list[tuple[Rect, str]]
+    hits: set[str], text: str, textpage: Any, page: Any, released: list[tuple[float, float, float, float, str]]
 ) -> set[str]:
     """The hits of a kept page that are not made wholly of released words' own characters.
 
@@ -384,7 +381,7 @@ def _outside_released_text(
         left, bottom, right, top = textpage.get_charbox(i)
         x, y = (left + right) / 2, height - (bottom + top) / 2
         ch = text[i].casefold()
-        return any(ch in t and r.contains_point(x, y) for r, t in released)
+        return any(ch in t and x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1, t in released)
 
     folded: list[str] = []
     index_of: list[int] = []  # position in ``folded`` -> character index of the page
@@ -416,11 +413,16 @@ class _Vocabulary:
         for text in _public_texts(plan):
             public |= words_of(text)
         rules: dict[str, set[str]] = {}
-        seen: dict[str, set[str]] = {}  # word texts repeat: normalise each once
-        for word in doc.words:
-            tokens = seen.get(word.text)
+        seen: dict[str, set[str]] = {}  # word texts and pairs of them repeat: normalise each once
+
+        def tokens_of(text: str) -> set[str]:
+            tokens = seen.get(text)
             if tokens is None:
-                tokens = seen[word.text] = words_of(word.text)
+                tokens = seen[text] = words_of(text)
+            return tokens
+
+        for word in doc.words:
+            tokens = tokens_of(word.text)
             if not plan.verdicts[word.id].withheld:
                 public |= tokens
                 continue
@@ -431,9 +433,9 @@ class _Vocabulary:
             for a, b in zip(block.word_ids, block.word_ids[1:], strict=False):
                 first, second = doc.words[a], doc.words[b]
                 if first.line == second.line:  # readers differ on where words part (ligatures, code)
-                    joined = words_of(first.text + second.text)
+                    joined = tokens_of(first.text + second.text)
                 elif first.text.endswith(("-", "\u2010", "\u00ad")):  # a word broken at a line end
-                    joined = words_of(first.text[:-1] + second.text)
+                    joined = tokens_of(first.text[:-1] + second.text)
                 else:
                     continue
                 if plan.verdicts[a].withheld or plan.verdicts[b].withheld:

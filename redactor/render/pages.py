@@ -12,7 +12,6 @@ number of workers (the caller inserts the same bytes in the same order).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Generator
@@ -23,6 +22,7 @@ from typing import Any
 from redactor.geometry import Rect
 from redactor.interrupts import held
 from redactor.plan.model import PagePlan, Plan
+from redactor.processes import worker_context
 from redactor.render.flatten import PlacedWord, flatten_page, released_words
 from redactor.render.redact import redacted_copy
 
@@ -66,7 +66,7 @@ def written_pages(
         for job in jobs:
             yield write_page(src, job)
         return
-    context = multiprocessing.get_context("spawn")  # no MuPDF state inherited from this process
+    context = worker_context()  # see redactor.processes
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_open, initargs=(source_path, password)) as pool:
         yield from pool.map(_write_in_worker, jobs, chunksize=CHUNK)
 

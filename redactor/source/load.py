@@ -24,6 +24,7 @@ from typing import Any
 
 from redactor.geometry import Rect
 from redactor.interrupts import held
+from redactor.processes import worker_context
 from redactor.progress import LOADING, Phase, Progress, no_phases
 from redactor.source.model import Block, Document, Drawing, Image, Line, Page, Word
 from redactor.source.normalise import Piece, reading_text, visible
@@ -133,11 +134,10 @@ def _read_here(doc: Any, flags: int, progress: Progress) -> Iterator[PageParts]:
 
 def _read_in_workers(path: str, password: str | None, count: int, jobs: int, progress: Progress) -> Iterator[PageParts]:
     """Pages read in ``jobs`` spawned processes, chunk by chunk, in page order."""
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [(first, min(first + CHUNK, count)) for first in range(0, count, CHUNK)]
-    context = multiprocessing.get_context("spawn")  # no MuPDF state inherited from this process
+    context = worker_context()  # see redactor.processes
     with ProcessPoolExecutor(
         min(jobs, len(chunks)), mp_context=context, initializer=_open_in_worker, initargs=(path, password)
     ) as pool:
