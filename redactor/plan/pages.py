@@ -149,11 +149,13 @@ def _with_drawings(
     result = list(areas)
     alone: dict[str, list[int]] = {}
     verdict_of: dict[str, Verdict] = {}
+    # Each run's reach, found once (a page has hundreds of drawings; joining one keeps the run's rectangles)
+    reach = [_reach(a.rects) if a.word_ids else None for a in result]
     for drawing_id, verdict in zip(drawing_ids, art.verdicts, strict=True):
         if not verdict.withheld:
             continue
         rect = doc.drawings[drawing_id].rect
-        host = next((i for i, a in enumerate(result) if a.word_ids and _touches(rect, a.rects)), None)
+        host = next((i for i, box in enumerate(reach) if box is not None and rect.intersects(box)), None)
         if host is None:
             alone.setdefault(verdict.rule, []).append(drawing_id)
             verdict_of.setdefault(verdict.rule, verdict)
@@ -356,10 +358,16 @@ def _with_images(
     return result
 
 
+def _reach(rects: tuple[Rect, ...]) -> Rect | None:
+    """The bounding box of a run's rectangles, grown by 2 pt: what lies over it joins the run."""
+    box = bounding(rects)
+    return box.expanded(2.0) if box is not None else None
+
+
 def _touches(rect: Rect, rects: tuple[Rect, ...]) -> bool:
     """True when ``rect`` lies within (or overlaps) the bounding box of a run's rectangles."""
-    box = bounding(rects)
-    return box is not None and rect.intersects(box.expanded(2.0))
+    box = _reach(rects)
+    return box is not None and rect.intersects(box)
 
 
 def _area(
