@@ -145,3 +145,30 @@ def all_bytes_text(pdf: Path) -> str:
         chunks.append(repr(p.trailer))
         chunks.append(repr(p.docinfo))
     return "\n".join(chunks)
+
+
+def helvetica_pdf(path: Path, content: bytes) -> Path:
+    """A one-page A4 PDF whose content stream is ``content``, with Helvetica (WinAnsi) as /F1.
+
+    Written with pikepdf, so the operators are exactly the ones given (PyMuPDF writes its own).
+    """
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )  # fmt: skip
+    )
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=[0, 0, 595, 842],
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+        Contents=pdf.make_stream(content),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)
+    return path

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,6 +13,31 @@ from tests.builders import build_document
 @pytest.fixture(scope="session")
 def source_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_document(tmp_path_factory.mktemp("src") / "source.pdf")
+
+
+#: Debian's chromium, which .ci/run installs: the browser tests drive it through Playwright.
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless chromium. Without it the browser tests skip on a workstation, but fail when
+    the CI variable is set: in CI a missing browser is a broken setup, not a reason to pass."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    if os.environ.get("CI"):
+        import playwright.sync_api as sync_api  # in CI a missing package is an error too
+    else:
+        sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        launched = pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()
 
 
 def pytest_configure(config: pytest.Config) -> None:

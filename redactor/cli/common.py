@@ -25,6 +25,16 @@ from redactor.interrupts import holding
 from redactor.rules.yamlmarks import DEFAULT_MAX_SIZE, format_size, size_limit
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but warnings and errors.")]
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Worker processes for long documents: reading the source, writing and checking pages "
+        "(default: the cores available). The result is the same whatever the number.",
+    ),
+]
 Verbose = Annotated[
     bool, typer.Option("--verbose", "-v", help="Also say, on stderr, how many pages each phase took and how long.")
 ]

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from redactor.cli.common import (
+    Jobs,
     LegacyRules,
     LegacySource,
     MaxRulesSize,
@@ -67,16 +68,7 @@ def apply(
             help=f"Resolution of flattened pages, {MIN_DPI}-{MAX_DPI} dpi (default {DEFAULT_DPI}); needs --flatten.",
         ),
     ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=1,
-            help="Worker processes reading and writing the pages of long sources (default: the cores available). "
-            "The extract is the same whatever the number.",
-        ),
-    ] = None,
+    jobs: Jobs = None,
     max_rules_size: MaxRulesSize = None,
     password: Password = None,
     password_file: PasswordFile = None,
@@ -182,15 +174,7 @@ def verify(
         bool,
         typer.Option("--show-withheld", help="Also print the withheld text found, on stderr (classified)."),
     ] = False,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=1,
-            help="Worker processes reading the source and the extract when long (default: the cores available).",
-        ),
-    ] = None,
+    jobs: Jobs = None,
     legacy_source: LegacySource = None,
     legacy_rules: LegacyRules = None,
     max_rules_size: MaxRulesSize = None,

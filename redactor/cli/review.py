@@ -18,6 +18,7 @@ from redactor.authoring.inspect import find_tables, format_structure, structure
 from redactor.authoring.skeleton import skeleton_text
 from redactor.check.lint import format_findings, from_error, lint_ruleset
 from redactor.cli.common import (
+    Jobs,
     Json,
     LegacyRules,
     LegacySource,
@@ -143,16 +144,7 @@ def preview(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The review copy to write: REVIEW.pdf or REVIEW.html.")
     ],
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=1,
-            help="Worker processes reading a long source and, for the HTML copy, writing the extract's kept pages "
-            "it shows and rendering the page images (default: the cores available).",
-        ),
-    ] = None,
+    jobs: Jobs = None,
     max_rules_size: MaxRulesSize = None,
     password: Password = None,
     password_file: PasswordFile = None,

@@ -6,8 +6,6 @@ set: in CI a missing browser is a broken setup, not a reason to pass.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,27 +14,9 @@ from typer.testing import CliRunner
 
 from tests.review_fixtures import RULES, build_source, review_app, write_rules
 
-CHROMIUM = Path("/usr/bin/chromium")
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    if os.environ.get("CI"):
-        import playwright.sync_api as sync_api  # in CI a missing package is an error too
-    else:
-        sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

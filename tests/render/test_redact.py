@@ -10,7 +10,7 @@ import pytest
 
 from redactor.pipeline import make_plan
 from redactor.render import redact
-from tests.builders import write_rules
+from tests.builders import helvetica_pdf, write_rules
 
 
 def _plan_and_source(tmp_path: Path) -> tuple[object, pymupdf.Document]:
@@ -71,24 +71,7 @@ def test_rotated_page_with_an_offset_crop_box_keeps_exactly_the_released_text(tm
 )
 def test_released_words_after_a_gap_keep_their_place(tmp_path: Path, content: bytes) -> None:
     """MuPDF's filter loses the first removed glyph's advance inside TJ strings; not here."""
-    import pikepdf
-
-    pdf = pikepdf.new()
-    font = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.Font,
-            Subtype=pikepdf.Name.Type1,
-            BaseFont=pikepdf.Name.Helvetica,
-            Encoding=pikepdf.Name.WinAnsiEncoding,
-        )  # fmt: skip
-    )
-    resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    page = pikepdf.Dictionary(
-        Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842], Resources=resources, Contents=pdf.make_stream(content)
-    )
-    pdf.pages.append(pikepdf.Page(page))
-    source = tmp_path / "source.pdf"
-    pdf.save(source)
+    source = helvetica_pdf(tmp_path / "source.pdf", content)
     plan = make_plan(
         source, write_rules(tmp_path, "- {id: p, release: {pages: '1'}}\n- {id: t, withhold: {text: 'Bravo'}}")
     )

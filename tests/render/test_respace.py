@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from redactor.cli.app import app
 from redactor.pipeline import make_plan
-from tests.builders import write_rules
+from tests.builders import helvetica_pdf, write_rules
 
 runner = CliRunner()
 SIZE = 11.0
@@ -69,25 +69,7 @@ def _source(folder: Path, style: str, name: str) -> Path:
 
 
 def _source_with(folder: Path, content: bytes) -> Path:
-    pdf = pikepdf.new()
-    font = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.Font,
-            Subtype=pikepdf.Name.Type1,
-            BaseFont=pikepdf.Name.Helvetica,
-            Encoding=pikepdf.Name.WinAnsiEncoding,
-        )  # fmt: skip
-    )
-    page = pikepdf.Dictionary(
-        Type=pikepdf.Name.Page,
-        MediaBox=[0, 0, 595, 842],
-        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
-        Contents=pdf.make_stream(content),
-    )
-    pdf.pages.append(pikepdf.Page(page))
-    path = folder / "source.pdf"
-    pdf.save(path)
-    return path
+    return helvetica_pdf(folder / "source.pdf", content)
 
 
 def _extract(folder: Path, style: str, name: str) -> Path:

@@ -12,7 +12,6 @@ time from a click to the refreshed page as ``out/review-timings.json``.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -31,7 +30,6 @@ from redactor.workstation.session import Session
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "16014-12-add1-rev2.pdf"
 SAMPLE_RULES = ROOT / "rules" / "16014-12-ext1.yaml"
-CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = ROOT / "out"
 VIEWPORT = {"width": 1400, "height": 900}
 
@@ -62,22 +60,6 @@ class Workstation:
         return next(b for b in doc.pages[page - 1].block_ids if doc.blocks[b].text.startswith(prefix))
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    if os.environ.get("CI"):
-        import playwright.sync_api as sync_api  # in CI a missing package is an error too
-    else:
-        sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        args = ["--headless", "--no-sandbox", "--disable-gpu"]
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
