@@ -27,7 +27,7 @@ from redactor.authoring.yamltext import regex_literal, unique_prefix
 from redactor.geometry import Rect
 from redactor.pageranges import format_pages
 from redactor.plan.model import Plan
-from redactor.plan.precedence import OFF_PAGE, Verdict
+from redactor.plan.precedence import OFF_PAGE, Verdict, prevails
 from redactor.source.model import Block, Document
 
 Target = Literal["release", "withhold"]
@@ -81,10 +81,8 @@ def _texts(document: Document) -> _Texts:
 
 
 def _wins(level: int, action: Target, verdict: Verdict) -> bool:
-    """Would a rule of ``level`` and ``action`` decide an atom that has ``verdict`` now."""
-    if verdict.level != level:
-        return level > verdict.level
-    return action == "withhold" and verdict.action != "withhold"
+    """Would a rule of ``level`` and ``action`` decide an atom that has ``verdict`` now (the planner's precedence)."""
+    return prevails(Verdict(action, "", level), verdict)
 
 
 def _opposed(plan: Plan, block: Block, action: Target) -> list[Verdict]:
