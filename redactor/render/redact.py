@@ -19,12 +19,12 @@ about the filter (coordinate spaces, box shapes, traps) are in
 
 from __future__ import annotations
 
-import warnings
 from functools import cache
 from typing import Any
 
 from redactor.geometry import Area, Rect
 from redactor.plan.model import PagePlan
+from redactor.render.contentstream import parsed_content
 from redactor.render.images import rebuild_images
 from redactor.render.respace import respace_page
 
@@ -88,19 +88,13 @@ def split_text_arrays(doc: Any) -> int:
     import pikepdf
 
     changed = 0
-    scratch = pikepdf.new()  # the parsed streams' owner: it must outlive the parse
     for xref in _content_xrefs(doc):
         data = doc.xref_stream(xref) or b""
         if b"TJ" not in data:
             continue
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                instructions = pikepdf.parse_content_stream(pikepdf.Stream(scratch, data))
-            except pikepdf.PdfError:
-                continue  # not parseable alone: left as it is
-        if caught:
-            continue  # parsed with loss (an operator split across streams): rewriting would drop it
+        instructions = parsed_content(data)
+        if instructions is None:
+            continue  # not parseable alone, or only with loss: left as it is
         rewritten: list[Any] = []
         split = False
         for instruction in instructions:
@@ -238,9 +232,7 @@ def _culler_class(mupdf: Any) -> Any:
             self.failure: BaseException | None = None
             self.vertical_kept = False  # the text filter kept the glyph the culler is asked about next
 
-        def text_filter(
-            self, ctx: Any, ucsbuf: Any, ucslen: int, trm: Any, ctm: Any, bbox: Any, *_: Any
-        ) -> int:
+        def text_filter(self, ctx: Any, ucsbuf: Any, ucslen: int, trm: Any, ctm: Any, bbox: Any, *_: Any) -> int:
             """Only on pages with vertical fonts: decides their glyphs by the box readers give them.
 
             For a vertical-mode glyph MuPDF's filter boxes the font's whole width and the

@@ -14,11 +14,11 @@ lines. Text inside Form XObjects is left as it is.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from redactor.plan.respace import RespacedLine, RespacedWord
+from redactor.render.contentstream import parsed_content
 
 #: Slack when finding the line and word a show operator starts on (points).
 SLACK = 1.0
@@ -39,15 +39,8 @@ def respace_page(page: Any, lines: Sequence[RespacedLine], to_pdf: Any) -> bool:
     xrefs = page.get_contents()
     if not lines or not xrefs:
         return True
-    data = b"\n".join(doc.xref_stream(x) or b"" for x in xrefs)
-    scratch = pikepdf.new()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            instructions = pikepdf.parse_content_stream(pikepdf.Stream(scratch, data))
-        except pikepdf.PdfError:
-            return False
-    if caught:
+    instructions = parsed_content(b"\n".join(doc.xref_stream(x) or b"" for x in xrefs))
+    if instructions is None:
         return False
     rewriter = _Rewriter(lines, to_pdf, pymupdf)
     rewritten = rewriter.run(instructions)
