@@ -11,7 +11,11 @@ this process itself).
 from __future__ import annotations
 
 import multiprocessing
+import signal
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
+from typing import Any
 
 #: The modules whose functions run in workers (named, not imported: this module sits below them).
 WORKER_MODULES = [
@@ -27,3 +31,19 @@ def worker_context() -> BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WORKER_MODULES)
     return context
+
+
+def worker_pool(workers: int, initializer: Callable[..., None], *initargs: Any) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes from :func:`worker_context`, each set up by ``initializer``.
+
+    Workers ignore Ctrl-C: a terminal sends it to the whole process group, and the parent
+    is the one that stops the run (its pool shuts down as it unwinds).
+    """
+    return ProcessPoolExecutor(
+        workers, mp_context=worker_context(), initializer=_started, initargs=(initializer, *initargs)
+    )
+
+
+def _started(initializer: Callable[..., None], *initargs: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    initializer(*initargs)

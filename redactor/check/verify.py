@@ -34,7 +34,6 @@ import html
 import io
 import json
 import re
-import signal
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -45,7 +44,7 @@ from redactor.geometry import Rect, subtract_all
 from redactor.i18n import labels_for
 from redactor.numbering import new_number
 from redactor.plan.model import DrawnText, Plan
-from redactor.processes import worker_context
+from redactor.processes import worker_pool
 from redactor.progress import Progress, no_progress
 from redactor.source.normalise import normalise_for_matching, visible
 
@@ -283,15 +282,7 @@ def _checked_pages(
         with _Reader(data, vocabulary, options) as reader:
             yield from map(reader.check, jobs)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = worker_context()  # see redactor.processes
-    with ProcessPoolExecutor(
-        min(workers, len(jobs) // CHUNK or 1),
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(data, vocabulary, options),
-    ) as pool:
+    with worker_pool(min(workers, len(jobs) // CHUNK or 1), _start_worker, data, vocabulary, options) as pool:
         yield from pool.map(_check_in_worker, jobs, chunksize=CHUNK)
 
 
@@ -330,7 +321,6 @@ _READER: _Reader | None = None  # a worker's open extract
 
 def _start_worker(data: bytes, vocabulary: _Vocabulary, options: tuple[bool, bool, float]) -> None:
     global _READER
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops the run
     _READER = _Reader(data, vocabulary, options)
 
 

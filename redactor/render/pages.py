@@ -13,16 +13,14 @@ number of workers (the caller inserts the same bytes in the same order).
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Generator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from redactor.geometry import Rect
 from redactor.interrupts import held
 from redactor.plan.model import PagePlan, Plan
-from redactor.processes import worker_context
+from redactor.processes import worker_pool
 from redactor.render.flatten import PlacedWord, flatten_page, released_words
 from redactor.render.redact import redacted_copy
 
@@ -66,8 +64,7 @@ def written_pages(
         for job in jobs:
             yield write_page(src, job)
         return
-    context = worker_context()  # see redactor.processes
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_open, initargs=(source_path, password)) as pool:
+    with worker_pool(workers, _open, source_path, password) as pool:
         yield from pool.map(_write_in_worker, jobs, chunksize=CHUNK)
 
 
@@ -103,7 +100,6 @@ def _open(source_path: str, password: str | None) -> None:
     from redactor.source.load import open_pdf
 
     global _SOURCE
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops the run
     _SOURCE = open_pdf(source_path, password)
 
 

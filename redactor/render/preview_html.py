@@ -22,7 +22,6 @@ private (mode 0600), to write all-or-nothing and to move or destroy.
 from __future__ import annotations
 
 import base64
-import signal
 import struct
 import zlib
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,7 +30,7 @@ from typing import Any
 from redactor.geometry import Rect
 from redactor.plan.model import PagePlan, Plan
 from redactor.plan.precedence import LEVEL_NAMES
-from redactor.processes import worker_context
+from redactor.processes import worker_pool
 from redactor.progress import Progress, no_progress
 from redactor.render.audit import audit_data
 from redactor.render.extract import render_extract
@@ -132,8 +131,7 @@ class _SourceImages:
         self.futures: list[Future[list[tuple[str, bytes]]]] = []
         self.pool: ProcessPoolExecutor | None = None
         if jobs > 1 and count >= parallel_images_from():
-            context = worker_context()  # see redactor.processes
-            self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_open, initargs=(source, password))
+            self.pool = worker_pool(jobs, _open, source, password)
             numbers = list(range(1, count + 1))
             self.futures = [self.pool.submit(_images_in_worker, numbers[i : i + CHUNK]) for i in range(0, count, CHUNK)]
 
@@ -160,7 +158,6 @@ _SOURCE: Any = None  # a worker's open source document
 
 def _open(source: str, password: str | None) -> None:
     global _SOURCE
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops the run
     _SOURCE = open_pdf(source, password)
 
 

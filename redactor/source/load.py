@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import signal
 import sys
 from array import array
 from collections import Counter
@@ -24,7 +23,7 @@ from typing import Any
 
 from redactor.geometry import Rect
 from redactor.interrupts import held
-from redactor.processes import worker_context
+from redactor.processes import worker_pool
 from redactor.progress import LOADING, Phase, Progress, no_phases
 from redactor.source.model import Block, Document, Drawing, Image, Line, Page, Word
 from redactor.source.normalise import Piece, reading_text, visible
@@ -134,13 +133,8 @@ def _read_here(doc: Any, flags: int, progress: Progress) -> Iterator[PageParts]:
 
 def _read_in_workers(path: str, password: str | None, count: int, jobs: int, progress: Progress) -> Iterator[PageParts]:
     """Pages read in ``jobs`` spawned processes, chunk by chunk, in page order."""
-    from concurrent.futures import ProcessPoolExecutor
-
     chunks = [(first, min(first + CHUNK, count)) for first in range(0, count, CHUNK)]
-    context = worker_context()  # see redactor.processes
-    with ProcessPoolExecutor(
-        min(jobs, len(chunks)), mp_context=context, initializer=_open_in_worker, initargs=(path, password)
-    ) as pool:
+    with worker_pool(min(jobs, len(chunks)), _open_in_worker, path, password) as pool:
         for parts in pool.map(_read_chunk, chunks):
             yield from parts
             progress(len(parts))
@@ -151,7 +145,6 @@ _WORKER_DOC: Any = None  # a worker's open source
 
 def _open_in_worker(path: str, password: str | None) -> None:
     global _WORKER_DOC
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops the run
     _WORKER_DOC = open_pdf(path, password)
     show_all_layers(_WORKER_DOC)
 
