@@ -9,42 +9,18 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from redactor.batch import state_path
-from redactor.cli.batch import batch
-from tests.builders import paragraph, write_rules
+from tests.builders import write_rules
+from tests.cli.batch_cases import RELEASE, batch_document, run_batch_command
 
-RELEASE = '- id: public\n  release: {block: "^Public paragraph"}\n'
 BROKEN = "- id: broken\n  release: {nosuchkey: 1}\n"
-
-
-def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command()(batch)
-
-    @app.command("noop")
-    def noop() -> None:  # a second command, so that typer keeps subcommands
-        """Nothing."""
-
-    return app
-
-
-def _document(path: Path, tag: str) -> Path:
-    doc = pymupdf.open()
-    page = doc.new_page()
-    y = paragraph(page, 100, [f"Public paragraph released for file {tag}{tag}{tag}."])
-    paragraph(page, y, [f"Hidden words SECRET{tag}X remain closed forever."])
-    doc.save(path)
-    doc.close()
-    return path
 
 
 @pytest.fixture
 def batch_dir(tmp_path: Path) -> Path:
     for tag in ("A", "B", "C"):
-        _document(tmp_path / f"doc{tag}.pdf", tag)
+        batch_document(tmp_path / f"doc{tag}.pdf", tag)
     write_rules(tmp_path, RELEASE, "good.yaml")
     write_rules(tmp_path, BROKEN, "bad.yaml")
     (tmp_path / "jobs.csv").write_text(
@@ -57,12 +33,8 @@ def batch_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _run(*args: str):  # noqa: ANN202
-    return CliRunner().invoke(_app(), ["batch", *args])
-
-
 def test_failure_is_reported_and_the_rest_goes_on(batch_dir: Path) -> None:
-    result = _run(str(batch_dir / "jobs.csv"), "-q")
+    result = run_batch_command(str(batch_dir / "jobs.csv"), "-q")
     assert result.exit_code == 1, result.output
     assert (batch_dir / "out/docA-ext1.pdf").is_file(), result.output
     assert (batch_dir / "out/docC-ext1.pdf").is_file()
@@ -74,7 +46,7 @@ def test_failure_is_reported_and_the_rest_goes_on(batch_dir: Path) -> None:
     state = json.loads(state_path(batch_dir / "jobs.csv").read_text())
     assert len(state["documents"]) == 2
 
-    again = _run(str(batch_dir / "jobs.csv"), "-q")
+    again = run_batch_command(str(batch_dir / "jobs.csv"), "-q")
     assert again.exit_code == 1
     assert again.output.count("skipped") >= 2
     assert "2 skipped, 1 failed" in again.output
@@ -83,13 +55,13 @@ def test_failure_is_reported_and_the_rest_goes_on(batch_dir: Path) -> None:
 def test_changed_rules_are_released_again(batch_dir: Path) -> None:
     manifest = batch_dir / "jobs.csv"
     manifest.write_text("source,rules,output\ndocA.pdf,good.yaml,out/a.pdf\n", encoding="utf-8")
-    assert _run(str(manifest), "-q").exit_code == 0
-    assert "1 skipped" in _run(str(manifest), "-q").output
+    assert run_batch_command(str(manifest), "-q").exit_code == 0
+    assert "1 skipped" in run_batch_command(str(manifest), "-q").output
     rules = batch_dir / "good.yaml"
     rules.write_text(rules.read_text() + "# reviewed again\n", encoding="utf-8")
-    assert "1 ok, 0 skipped" in _run(str(manifest), "-q").output
+    assert "1 ok, 0 skipped" in run_batch_command(str(manifest), "-q").output
     (batch_dir / "out/a.pdf").unlink()
-    assert "1 ok, 0 skipped" in _run(str(manifest), "-q").output
+    assert "1 ok, 0 skipped" in run_batch_command(str(manifest), "-q").output
 
 
 def test_parallel_workers_with_a_yaml_manifest(batch_dir: Path) -> None:
@@ -98,7 +70,7 @@ def test_parallel_workers_with_a_yaml_manifest(batch_dir: Path) -> None:
         "".join(f"- {{source: doc{t}.pdf, rules: good.yaml, output: par/doc{t}.pdf}}\n" for t in "ABC"),
         encoding="utf-8",
     )
-    result = _run(str(manifest), "--jobs", "2", "-q")
+    result = run_batch_command(str(manifest), "--jobs", "2", "-q")
     assert result.exit_code == 0, result.output
     assert all((batch_dir / f"par/doc{t}.pdf").is_file() for t in "ABC")
     assert "3 ok, 0 skipped, 0 failed" in result.output
@@ -116,13 +88,13 @@ def test_parallel_workers_with_a_yaml_manifest(batch_dir: Path) -> None:
 )
 def test_bad_manifest_is_exit_2(tmp_path: Path, name: str, content: str, where: str) -> None:
     (tmp_path / name).write_text(content, encoding="utf-8")
-    result = _run(str(tmp_path / name), "-q")
+    result = run_batch_command(str(tmp_path / name), "-q")
     assert result.exit_code == 2, result.output
     assert where in result.output
 
 
 def test_missing_manifest_is_exit_3(tmp_path: Path) -> None:
-    result = _run(str(tmp_path / "nothing.csv"))
+    result = run_batch_command(str(tmp_path / "nothing.csv"))
     assert result.exit_code == 3
     assert "does not exist" in result.output
 

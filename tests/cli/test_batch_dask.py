@@ -8,18 +8,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pymupdf
 import pypdfium2
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from redactor import batch_dask
 from redactor.batch import state_path
-from redactor.cli.batch import batch
-from tests.builders import paragraph, write_rules
+from tests.builders import write_rules
+from tests.cli.batch_cases import RELEASE, batch_document, run_batch_command
 
-RELEASE = '- id: public\n  release: {block: "^Public paragraph"}\n'
 GOOD = "ABC"
 
 
@@ -30,31 +26,6 @@ def scheduler() -> Iterator[str]:
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         yield cluster.scheduler_address
-
-
-def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command()(batch)
-
-    @app.command("noop")
-    def noop() -> None:  # a second command, so that typer keeps subcommands
-        """Nothing."""
-
-    return app
-
-
-def _run(*args: str):  # noqa: ANN202
-    return CliRunner().invoke(_app(), ["batch", *args])
-
-
-def _document(path: Path, tag: str) -> Path:
-    doc = pymupdf.open()
-    page = doc.new_page()
-    y = paragraph(page, 100, [f"Public paragraph released for file {tag}{tag}{tag}."])
-    paragraph(page, y, [f"Hidden words SECRET{tag}X remain closed forever."])
-    doc.save(path)
-    doc.close()
-    return path
 
 
 def _text(pdf: Path) -> str:
@@ -69,7 +40,7 @@ def _text(pdf: Path) -> str:
 @pytest.fixture
 def manifest(tmp_path: Path) -> Path:
     for tag in GOOD:
-        _document(tmp_path / f"doc{tag}.pdf", tag)
+        batch_document(tmp_path / f"doc{tag}.pdf", tag)
     (tmp_path / "docD.pdf").write_bytes(b"%PDF-1.7\nthis is no PDF at all\n")
     write_rules(tmp_path, RELEASE, "good.yaml")
     rows = [f"doc{tag}.pdf,good.yaml,out/doc{tag}-ext1.pdf" for tag in GOOD + "D"]
@@ -80,7 +51,7 @@ def manifest(tmp_path: Path) -> Path:
 
 def test_documents_run_on_the_cluster_and_a_rerun_skips_them(manifest: Path, scheduler: str) -> None:
     out = manifest.parent / "out"
-    result = _run(str(manifest), "--scheduler", scheduler, "-q")
+    result = run_batch_command(str(manifest), "--scheduler", scheduler, "-q")
     assert result.exit_code == 1, result.output
     assert "3 ok, 0 skipped, 1 failed" in result.output
     assert "docD.pdf (manifest line 5)" in result.output
@@ -93,13 +64,13 @@ def test_documents_run_on_the_cluster_and_a_rerun_skips_them(manifest: Path, sch
     assert sorted(Path(key).name for key in state) == [f"doc{tag}-ext1.pdf" for tag in GOOD]
 
     written = {tag: os.stat(out / f"doc{tag}-ext1.pdf").st_mtime_ns for tag in GOOD}
-    again = _run(str(manifest), "--scheduler", scheduler, "-q")
+    again = run_batch_command(str(manifest), "--scheduler", scheduler, "-q")
     assert again.exit_code == 1, again.output
     assert "0 ok, 3 skipped, 1 failed" in again.output
     assert written == {tag: os.stat(out / f"doc{tag}-ext1.pdf").st_mtime_ns for tag in GOOD}
 
-    _document(manifest.parent / "docD.pdf", "D")  # the broken document, mended: only it runs again
-    mended = _run(str(manifest), "--scheduler", scheduler, "-q")
+    batch_document(manifest.parent / "docD.pdf", "D")  # the broken document, mended: only it runs again
+    mended = run_batch_command(str(manifest), "--scheduler", scheduler, "-q")
     assert mended.exit_code == 0, mended.output
     assert "1 ok, 3 skipped, 0 failed" in mended.output
     assert "SECRETDX" not in _text(out / "docD-ext1.pdf")
@@ -107,7 +78,7 @@ def test_documents_run_on_the_cluster_and_a_rerun_skips_them(manifest: Path, sch
 
 def test_a_local_cluster_started_for_the_batch(manifest: Path) -> None:
     manifest.write_text("source,rules,output\ndocA.pdf,good.yaml,local/docA.pdf\n", encoding="utf-8")
-    result = _run(str(manifest), "--scheduler", "local:1", "-q")
+    result = run_batch_command(str(manifest), "--scheduler", "local:1", "-q")
     assert result.exit_code == 0, result.output
     assert "1 ok, 0 skipped, 0 failed" in result.output
     assert "Public paragraph" in _text(manifest.parent / "local/docA.pdf")
@@ -123,7 +94,7 @@ def test_a_local_cluster_started_for_the_batch(manifest: Path) -> None:
     ],
 )
 def test_a_bad_scheduler_address_is_exit_2(manifest: Path, address: str, said: str) -> None:
-    result = _run(str(manifest), "--scheduler", address, "-q")
+    result = run_batch_command(str(manifest), "--scheduler", address, "-q")
     assert result.exit_code == 2, result.output
     assert said in result.output and "local:N" in result.output
     assert not state_path(manifest).exists()
@@ -131,7 +102,7 @@ def test_a_bad_scheduler_address_is_exit_2(manifest: Path, address: str, said: s
 
 def test_an_unreachable_scheduler_is_exit_2(manifest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batch_dask, "CONNECT_TIMEOUT", 1.0)
-    result = _run(str(manifest), "--scheduler", "tcp://127.0.0.1:9", "-q")
+    result = run_batch_command(str(manifest), "--scheduler", "tcp://127.0.0.1:9", "-q")
     assert result.exit_code == 2, result.output
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
     assert not state_path(manifest).exists()
@@ -168,7 +139,7 @@ def test_a_scheduler_without_workers_is_exit_2(manifest: Path, monkeypatch: pyte
 
     monkeypatch.setattr(batch_dask, "WORKER_TIMEOUT", 1.0)
     with LocalCluster(n_workers=0, dashboard_address=None) as empty:
-        result = _run(str(manifest), "--scheduler", empty.scheduler_address, "-q")
+        result = run_batch_command(str(manifest), "--scheduler", empty.scheduler_address, "-q")
     assert result.exit_code == 2, result.output
     assert "no worker joined the Dask scheduler" in result.output and "dask worker" in result.output
 
@@ -177,6 +148,6 @@ def test_workers_of_another_version_are_refused(
     manifest: Path, scheduler: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(batch_dask, "__version__", "0.0.0-other")
-    result = _run(str(manifest), "--scheduler", scheduler, "-q")
+    result = run_batch_command(str(manifest), "--scheduler", scheduler, "-q")
     assert result.exit_code == 2, result.output
     assert "this client runs 0.0.0-other" in result.output
