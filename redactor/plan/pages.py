@@ -57,6 +57,7 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
     # redaction time grows with their number); a partly released one line segment by segment.
     keep: list[Rect] = []
     broad: list[Rect] = []
+    rows_by_block: dict[int, list[list[int]]] = {}  # blocks with withheld words, by visual row
     for block_id in page.block_ids:
         block = doc.blocks[block_id]
         if not any(verdicts[w].withheld for w in block.word_ids):
@@ -65,7 +66,8 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
         # By visual row: the reader splits a justified line at wide gaps, and the spaces
         # between its released words must stay (MuPDF's filter drops a removed space's
         # advance when word spacing is set, and the words would run together).
-        for row in visual_rows(doc, block):
+        rows_by_block[block_id] = visual_rows(doc, block)
+        for row in rows_by_block[block_id]:
             keep.extend(_released_segments(doc, tuple(row), verdicts))
     # Blocks, released images and release regions are large: they must not shelter withheld
     # words lying over them (an OCR layer over a scan, a name inside a released figure).
@@ -89,7 +91,7 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
     keep = subtract_all(keep, marking_rects, KEEP_CLEARANCE)
     padded = [k.expanded(KEEP_CLEARANCE) for k in keep]
     placed = _Occupied(doc, number, verdicts)  # what a placeholder moved off its gap must avoid
-    respaced = respaced_lines(doc, page.block_ids, verdicts)
+    respaced = respaced_lines(doc, rows_by_block, verdicts)
     placed.respaced = {i: line for line in respaced for i in line.line_ids}
     areas = _runs(ctx, ruleset, page.block_ids, verdicts, padded, first_area_id, placed)
     areas = _with_images(ctx, ruleset, areas, page.image_ids, image_verdicts, first_area_id + len(areas))

@@ -57,18 +57,20 @@ class RespacedLine:
     size: float  # font size of its words (points)
 
 
-def respaced_lines(doc: Document, block_ids: Sequence[int], verdicts: Sequence[Verdict]) -> tuple[RespacedLine, ...]:
-    """Every row of the page's paragraphs that ends in withheld words after released ones, respaced."""
+def respaced_lines(
+    doc: Document, rows_by_block: dict[int, list[list[int]]], verdicts: Sequence[Verdict]
+) -> tuple[RespacedLine, ...]:
+    """Every row that ends in withheld words after released ones, respaced.
+
+    ``rows_by_block`` holds the :func:`visual_rows` of the page's blocks that have withheld
+    words (the planner reads them once, for the released text area too).
+    """
     result: list[RespacedLine] = []
-    for block_id in block_ids:
-        block = doc.blocks[block_id]
-        if not any(verdicts[w].withheld for w in block.word_ids):
-            continue
-        rows = visual_rows(doc, block)
+    for block_id, rows in rows_by_block.items():
         trailing = [row for row in rows if _ends_withheld(row, verdicts)]
         if not trailing:
             continue
-        gap = _natural_gap(doc, block, [row for row in rows if row not in trailing])
+        gap = _natural_gap(doc, doc.blocks[block_id], [row for row in rows if row not in trailing])
         for row in trailing:
             if (line := _respaced(doc, row, verdicts, gap)) is not None:
                 result.append(line)
