@@ -101,7 +101,6 @@ def load_document(path: str | Path, password: str | None = None, phase: Phase = 
     With ``jobs`` > 1 and a long source read as it is (no repair), pages are read in that
     many worker processes, each opening the file once; the model is the same either way.
     """
-    import pymupdf
 
     path = Path(path)
     doc, repairs = open_source(path, password)
@@ -114,7 +113,7 @@ def load_document(path: str | Path, password: str | None = None, phase: Phase = 
         if jobs > 1 and count >= parallel_from() and not repairs:
             parts = _read_in_workers(str(path), password, count, jobs, progress)
         else:
-            parts = _read_here(doc, _flags(pymupdf), progress)
+            parts = _read_here(doc, progress)
         return _assemble(parts, str(path), fingerprint, repairs)
     finally:
         doc.close()
@@ -125,9 +124,9 @@ def parallel_from() -> int:
     return PARALLEL_FROM
 
 
-def _read_here(doc: Any, flags: int, progress: Progress) -> Iterator[PageParts]:
+def _read_here(doc: Any, progress: Progress) -> Iterator[PageParts]:
     for index in range(doc.page_count):
-        yield read_page(doc[index], index + 1, flags)
+        yield read_page(doc[index], index + 1)
         progress(1)
 
 
@@ -150,10 +149,7 @@ def _open_in_worker(path: str, password: str | None) -> None:
 
 
 def _read_chunk(chunk: tuple[int, int]) -> list[PageParts]:
-    import pymupdf
-
-    flags = _flags(pymupdf)
-    return [read_page(_WORKER_DOC[i], i + 1, flags) for i in range(*chunk)]
+    return [read_page(_WORKER_DOC[i], i + 1) for i in range(*chunk)]
 
 
 class _TypedSpaces:
@@ -222,23 +218,21 @@ class PageParts:
     drawings: list[tuple[Rect, str]]  # box, kind
 
 
-#: Text extraction flags (ligatures and whitespace as drawn: see source.normalise).
-def _flags(pymupdf: Any) -> int:
-    return int(pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE)
-
-
-def read_page(page: Any, number: int, flags: int) -> PageParts:
+def read_page(page: Any, number: int) -> PageParts:
     """Words, lines, blocks (reading order), images and line art of one page.
 
     Interrupts wait for the page's end: MuPDF calls back into Python here (see
     :mod:`redactor.interrupts`).
     """
     with held():
-        return _read_page(page, number, flags)
+        return _read_page(page, number)
 
 
-def _read_page(page: Any, number: int, flags: int) -> PageParts:
-    tp = page.get_textpage(flags=flags)
+def _read_page(page: Any, number: int) -> PageParts:
+    import pymupdf
+
+    # ligatures and whitespace as drawn (see source.normalise)
+    tp = page.get_textpage(flags=pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE)
     stext = tp.extractDICT()
     raw_blocks = [b for b in stext["blocks"] if b.get("type", 0) == 0]
     page_words = _aligned_words(tp.extractWORDS(), raw_blocks)
