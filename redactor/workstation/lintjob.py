@@ -11,16 +11,15 @@ newer one.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
-import signal
 import threading
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from redactor.check.lint import Finding, from_error, lint_ruleset
 from redactor.errors import RedactorError, RuleError
+from redactor.processes import worker_pool
 from redactor.rules.parse import parse_rules
 from redactor.rules.yamlmarks import size_limit
 from redactor.source.model import Document
@@ -29,10 +28,9 @@ _DOCUMENT: Document | None = None  # the worker's source
 
 
 def _load(source: str, password: str | None) -> None:
-    """The worker's start: Ctrl-C is for the command (which stops the worker), then the source is loaded."""
+    """The worker's start: the source is loaded once (Ctrl-C is left to the command, see worker_pool)."""
     from redactor.source.load import load_document
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _DOCUMENT
     _DOCUMENT = load_document(source, password)
 
@@ -62,8 +60,7 @@ class LintRunner:
         self._rules, self._max_size, self._document = str(rules), max_size, document
         self._pool: Executor
         if in_process:
-            context = multiprocessing.get_context("spawn")  # no MuPDF state inherited from this process
-            self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_load, initargs=(str(source), password))
+            self._pool = worker_pool(1, _load, str(source), password)
         else:
             self._pool = ThreadPoolExecutor(1)
         self._in_process = in_process
