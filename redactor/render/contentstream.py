@@ -9,6 +9,7 @@ that cannot be read whole.
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 
 
@@ -17,6 +18,9 @@ def parsed_content(data: bytes) -> list[Any] | None:
 
     A stream pikepdf parses only with warnings (an operator split across the streams of a
     page's content array, say) is not rewritten: writing it back would drop what it lost.
+    Only pikepdf's own warnings count: the record catches every warning raised meanwhile,
+    in any thread (a file closed by the garbage collector, a deprecation), and those are
+    raised again rather than taken for a damaged stream.
     """
     import pikepdf
 
@@ -27,4 +31,14 @@ def parsed_content(data: bytes) -> list[Any] | None:
             instructions = pikepdf.parse_content_stream(pikepdf.Stream(scratch, data))
         except pikepdf.PdfError:
             return None
-    return None if caught else list(instructions)
+    ours = [w for w in caught if _from_pikepdf(w.filename)]
+    for w in caught:
+        if not _from_pikepdf(w.filename):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    return None if ours else list(instructions)
+
+
+def _from_pikepdf(filename: str) -> bool:
+    import pikepdf
+
+    return Path(filename).resolve().is_relative_to(Path(pikepdf.__file__).resolve().parent)
