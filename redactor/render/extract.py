@@ -33,6 +33,7 @@ from redactor.render.condensed import render_condensed
 from redactor.render.cover import CoverData, cover_data, generated_page_size, render_cover_pdf
 from redactor.render.ligatures import decompose_ligatures
 from redactor.render.pages import page_jobs, written_pages
+from redactor.render.pagetree import ShallowPageTree
 from redactor.source.load import open_pdf
 
 #: Placeholder pages print their note this far down the page (share of the height).
@@ -140,6 +141,7 @@ def assemble(
     import pymupdf
 
     out = pymupdf.open()
+    tree = ShallowPageTree(out)
     kept = [item.first for item in plan.sequence if item.kind == "page"]
     path, password = source if source is not None else ("", None)
     pages = written_pages(page_jobs(plan, kept, flatten_dpi), src, path, password, jobs if source else 1)
@@ -156,6 +158,7 @@ def assemble(
                 _placeholder_page(out, item, _size(src, item.first))
             else:
                 _insert(out, render_condensed(item, _size(src, item.first)))
+            tree.fold()
             item_pages.append(tuple(range(first, out.page_count)))
             progress(item.last - item.first + 1)
     except BaseException:
@@ -189,14 +192,19 @@ def _placeholder_page(out: Any, item: OutputItem, size: tuple[float, float]) -> 
     the preceding kept page: what a kept page shows is fixed by its page plan, which
     ``verify`` checks glyph by glyph, and a run may follow a condensed range or open the
     document, where no kept page precedes it. One page per item also keeps the page map.
+
+    The page is drawn in a document of its own and copied in: a page made in the extract
+    itself is loaded there, and MuPDF then reads the extract's whole page tree again.
     """
     import pymupdf
 
     width, height = size
-    page = out.new_page(width=width, height=height)
-    box = pymupdf.Rect(56, height * PLACEHOLDER_PAGE_Y, width - 56, height * 0.6)
-    text = item.text + (f"\n\n{item.tail_page}" if item.tail_page else "")
-    page.insert_textbox(box, text, fontname="hebo", fontsize=PLACEHOLDER_PAGE_SIZE, align=pymupdf.TEXT_ALIGN_CENTER)
+    with pymupdf.open() as part:
+        page = part.new_page(width=width, height=height)
+        box = pymupdf.Rect(56, height * PLACEHOLDER_PAGE_Y, width - 56, height * 0.6)
+        text = item.text + (f"\n\n{item.tail_page}" if item.tail_page else "")
+        page.insert_textbox(box, text, fontname="hebo", fontsize=PLACEHOLDER_PAGE_SIZE, align=pymupdf.TEXT_ALIGN_CENTER)
+        out.insert_pdf(part, links=0, annots=0, widgets=0)
 
 
 def _normalise_levels(toc: list[list[Any]]) -> list[list[Any]]:
