@@ -223,7 +223,7 @@ def furniture(document: Document) -> list[dict[str, Any]]:
     for line in document.lines:
         if not line.furniture:
             continue
-        text = " ".join(document.words[w].text for w in line.word_ids)
+        text = " ".join(document.words.texts[w] for w in line.word_ids)
         shape = _DIGITS.sub("#", text)
         entry = groups.setdefault(shape, {"text": text, "shape": shape, "varies": False, "pages": []})
         entry["varies"] = entry["varies"] or text != entry["text"]

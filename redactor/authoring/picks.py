@@ -147,12 +147,12 @@ def words_in(document: Document, page: int, rect: Rect) -> Span | None:
         w
         for b in document.pages[page - 1].block_ids
         for w in document.blocks[b].word_ids
-        if document.words[w].rect.intersects(rect)
+        if document.words.rect(w).intersects(rect)
     ]
     if not touched:
         return None
-    block = document.blocks[document.words[touched[0]].block]
-    inside = [w for w in touched if document.words[w].block == block.id]
+    block = document.blocks[document.words.blocks[touched[0]]]
+    inside = [w for w in touched if document.words.blocks[w] == block.id]
     return span(document, block.id, min(inside), max(inside))
 
 
@@ -161,7 +161,7 @@ def span(document: Document, block_id: int, first: int, last: int) -> Span:
     block = document.blocks[block_id]
     if not (first in block.word_ids and last in block.word_ids and first <= last):
         raise ValueError("the words are not a run of the block")
-    text = block.text[document.words[first].start : document.words[last].end]
+    text = block.text[document.words.starts[first] : document.words.ends[last]]
     return Span(block.page, block_id, first, last, text)
 
 

@@ -60,7 +60,7 @@ def first_page_fields(document: Document) -> dict[str, object]:
     page = document.pages[0]
     blocks = [document.blocks[b] for b in page.block_ids]
     lines = [
-        " ".join(document.words[w].text for w in document.lines[line].word_ids) for b in blocks for line in b.line_ids
+        " ".join(document.words.texts[w] for w in document.lines[line].word_ids) for b in blocks for line in b.line_ids
     ]
     texts = [b.text for b in blocks]
     whole = "\n".join(texts)

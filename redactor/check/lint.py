@@ -236,7 +236,7 @@ def _withheld_headings_named(plan: Any) -> list[Finding]:
     gone = {p.number for p in plan.pages if p.disposition == "withheld"}
 
     def withheld(w: int) -> bool:
-        return plan.verdicts[w].withheld or doc.words[w].page in gone
+        return plan.verdicts[w].withheld or doc.words.pages[w] in gone
 
     named: list[tuple[str, re.Pattern[str]]] = []
     for section in plan.outline.sections:
@@ -254,7 +254,7 @@ def _withheld_headings_named(plan: Any) -> list[Finding]:
         shown = list(block.text)
         for w in block.word_ids:
             if withheld(w):
-                shown[doc.words[w].start : doc.words[w].end] = "\0" * (doc.words[w].end - doc.words[w].start)
+                shown[doc.words.starts[w] : doc.words.ends[w]] = "\0" * (doc.words.ends[w] - doc.words.starts[w])
         text = "".join(shown)
         for heading, pattern in named:
             m = pattern.search(text)
@@ -264,7 +264,7 @@ def _withheld_headings_named(plan: Any) -> list[Finding]:
                 (
                     plan.verdicts[w].rule
                     for w in block.word_ids
-                    if doc.words[w].start < m.end() and m.start() < doc.words[w].end and not withheld(w)
+                    if doc.words.starts[w] < m.end() and m.start() < doc.words.ends[w] and not withheld(w)
                 ),
                 "furniture",
             )

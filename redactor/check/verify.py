@@ -34,7 +34,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -44,7 +44,7 @@ from redactor.geometry import Rect, subtract_all
 from redactor.i18n import labels_for
 from redactor.numbering import new_number
 from redactor.plan.model import DrawnText, Plan
-from redactor.processes import worker_pool
+from redactor.processes import ordered_map, worker_pool
 from redactor.progress import Progress, no_progress
 from redactor.source.normalise import normalise_for_matching, visible
 
@@ -180,21 +180,24 @@ def verify_pdf(
         count = len(pdfium.PdfDocument(data))
     except pdfium.PdfiumError as exc:
         raise InputFileError(f"the extract cannot be read by PDFium ({exc}).", hint="is it a complete PDF?") from None
-    jobs = [_page_job(plan, index, source_of.get(index)) for index in range(page_map.cover_pages, count)]
-    texts = []
-    for index, text, hits, findings in _checked_pages(data, jobs, vocabulary, (pixels, show_withheld, dpi), workers):
-        texts.append((index, text, hits))
+    # Jobs are made as the pages are read: together they hold every released word.
+    jobs = (_page_job(plan, index, source_of.get(index)) for index in range(page_map.cover_pages, count))
+    options = (pixels, show_withheld, dpi)
+    text_findings: list[Finding] = []  # reported after the page checks, in page order
+    for index, text, words, findings in _checked_pages(
+        data, jobs, count - page_map.cover_pages, vocabulary, options, workers
+    ):
         report.findings += findings
-        progress(1)
-    for index, text, words in texts:
         source = source_of.get(index)
         if words:
-            report.findings.append(vocabulary.finding("page text", words, show_withheld, index + 1, source))
+            text_findings.append(vocabulary.finding("page text", words, show_withheld, index + 1, source))
         for marking in plan.ruleset.markings:
             if marking.find not in marking.replace and marking.find in " ".join(text.split()):
-                report.findings.append(
+                text_findings.append(
                     Finding("leak", "structure", "page text", f"marking '{marking.find}' left", index + 1, source)
                 )
+        progress(1)
+    report.findings += text_findings
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PdfError as exc:
@@ -275,15 +278,21 @@ def _page_job(plan: Plan, index: int, source: int | None) -> _PageJob:
 
 
 def _checked_pages(
-    data: bytes, jobs: list[_PageJob], vocabulary: _Vocabulary, options: tuple[bool, bool, float], workers: int
+    data: bytes,
+    jobs: Iterable[_PageJob],
+    count: int,
+    vocabulary: _Vocabulary,
+    options: tuple[bool, bool, float],
+    workers: int,
 ) -> Iterator[tuple[int, str, set[str], list[Finding]]]:
-    """Each page's text, withheld words found in it and findings, in page order."""
-    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+    """Each page's text, withheld words found in it and findings, in page order (``count`` jobs)."""
+    if workers <= 1 or count < PARALLEL_FROM:
         with _Reader(data, vocabulary, options) as reader:
             yield from map(reader.check, jobs)
         return
-    with worker_pool(min(workers, len(jobs) // CHUNK or 1), _start_worker, data, vocabulary, options) as pool:
-        yield from pool.map(_check_in_worker, jobs, chunksize=CHUNK)
+    workers = min(workers, count // CHUNK or 1)
+    with worker_pool(workers, _start_worker, data, vocabulary, options) as pool:
+        yield from ordered_map(pool, _check_in_worker, jobs, CHUNK, workers)
 
 
 class _Reader:
@@ -411,21 +420,23 @@ class _Vocabulary:
                 tokens = seen[text] = words_of(text)
             return tokens
 
-        for word in doc.words:
-            tokens = tokens_of(word.text)
-            if not plan.verdicts[word.id].withheld:
+        texts, lines = doc.words.texts, doc.words.lines  # every word: read column by column
+        for text, verdict in zip(texts, plan.verdicts, strict=True):
+            tokens = tokens_of(text)
+            if not verdict.withheld:
                 public |= tokens
                 continue
             for token in tokens:
                 if (token.isdigit() and len(token) >= MIN_DIGITS) or (token.isalpha() and len(token) >= MIN_LETTERS):
-                    rules.setdefault(token, set()).add(plan.verdicts[word.id].rule)
+                    rules.setdefault(token, set()).add(verdict.rule)
         for block in doc.blocks:  # pieces another reader may read as one word
-            for a, b in zip(block.word_ids, block.word_ids[1:], strict=False):
-                first, second = doc.words[a], doc.words[b]
-                if first.line == second.line:  # readers differ on where words part (ligatures, code)
-                    joined = tokens_of(first.text + second.text)
-                elif first.text.endswith(("-", "\u2010", "\u00ad")):  # a word broken at a line end
-                    joined = tokens_of(first.text[:-1] + second.text)
+            for a in block.word_ids[:-1]:  # each word and the next (a block's words are consecutive)
+                b = a + 1
+                first, second = texts[a], texts[b]
+                if lines[a] == lines[b]:  # readers differ on where words part (ligatures, code)
+                    joined = tokens_of(first + second)
+                elif first.endswith(("-", "\u2010", "\u00ad")):  # a word broken at a line end
+                    joined = tokens_of(first[:-1] + second)
                 else:
                     continue
                 if plan.verdicts[a].withheld or plan.verdicts[b].withheld:
@@ -1172,7 +1183,7 @@ def _check_widths(plan: Plan, output_of: dict[int, int]) -> list[Finding]:
         if plan.pages[area.page - 1].disposition == "withheld":
             continue
         members = set(area.word_ids)
-        for line_id in dict.fromkeys(doc.words[w].line for w in area.word_ids):
+        for line_id in dict.fromkeys(doc.words.lines[w] for w in area.word_ids):
             ids = doc.lines[line_id].word_ids
             if any(w in members for w in ids) and any(not plan.verdicts[w].withheld for w in ids):
                 out = output_of.get(area.page)

@@ -72,9 +72,9 @@ def art_plan(
     if not page.drawing_ids:
         return ArtPlan((), ())
     word_ids = [w for b in page.block_ids for w in doc.blocks[b].word_ids]
-    withheld = [(doc.words[w].rect, verdicts[w]) for w in word_ids if verdicts[w].withheld]
+    withheld = [(doc.words.rect(w), verdicts[w]) for w in word_ids if verdicts[w].withheld]
     withheld += [(doc.images[i].rect, image_verdicts[i]) for i in page.image_ids if image_verdicts[i].withheld]
-    released = [(doc.words[w].rect, verdicts[w]) for w in word_ids if not verdicts[w].withheld]
+    released = [(doc.words.rect(w), verdicts[w]) for w in word_ids if not verdicts[w].withheld]
     released += [(doc.images[i].rect, image_verdicts[i]) for i in page.image_ids if not image_verdicts[i].withheld]
     zones: list[tuple[Rect, Verdict]] = []
     for b in page.block_ids:
@@ -130,9 +130,9 @@ def released_as_page(rules: Iterable[Rule], number: int, page_count: int) -> boo
     (the reviewer named it; nothing else could decide it).
     """
     rules = list(rules)
-    return any(
-        r.action == "release" and _names_whole_page(r, number, page_count) for r in rules
-    ) and not any(r.action == "withhold" and _names_whole_page(r, number, page_count) for r in rules)
+    return any(r.action == "release" and _names_whole_page(r, number, page_count) for r in rules) and not any(
+        r.action == "withhold" and _names_whole_page(r, number, page_count) for r in rules
+    )
 
 
 def _releases_whole_page(rule: Rule, number: int, page_count: int) -> bool:

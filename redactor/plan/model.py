@@ -124,10 +124,10 @@ def shown_text(decided: Decisions | Plan, word_id: int) -> str | None:
         return None
     if word_id in decided.rewrites:
         return decided.rewrites[word_id]
-    page = decided.pages[decided.document.words[word_id].page - 1]
+    page = decided.pages[decided.document.words.pages[word_id] - 1]
     if word_id in page.rewritten:
         return None
-    return decided.document.words[word_id].text
+    return decided.document.words.texts[word_id]
 
 
 @dataclass(frozen=True)

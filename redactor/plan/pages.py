@@ -78,7 +78,7 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
             (broad if rule.action == "release" else regions_withheld).extend(selection.areas[number])
     if whole_page:  # glyphs no word accounts for (a Type3 font without Unicode) go with their page
         broad.append(page.cropbox)
-    withheld_boxes = [doc.words[w].rect for b in page.block_ids for w in doc.blocks[b].word_ids if verdicts[w].withheld]
+    withheld_boxes = [doc.words.rect(w) for b in page.block_ids for w in doc.blocks[b].word_ids if verdicts[w].withheld]
     # Line segments too: a released word's box can cover a withheld word of another line
     # (text set at an angle has large upright boxes that overlap their neighbours). Only the
     # middle half of each withheld box is cut out: boxes of neighbouring lines overlap by
@@ -217,7 +217,7 @@ class _Occupied:
         if self.words is None:
             doc = self.doc
             self.words = [
-                doc.words[w].rect
+                doc.words.rect(w)
                 for b in doc.pages[self.number - 1].block_ids
                 for w in doc.blocks[b].word_ids
                 if not self.verdicts[w].withheld
@@ -241,7 +241,7 @@ def _released_segments(doc: Document, word_ids: tuple[int, ...], verdicts: Seque
                 segments.append(current)
                 current = None
             continue
-        r = doc.words[wid].rect
+        r = doc.words.rect(wid)
         current = r if current is None else current.union(r)
     if current is not None:
         segments.append(current)
@@ -262,25 +262,25 @@ def _markings(
             start = block.text.find(marking.find)
             while start >= 0:
                 end = start + len(marking.find)
-                ids = [w for w in block.word_ids if doc.words[w].start < end and start < doc.words[w].end]
+                ids = [w for w in block.word_ids if doc.words.starts[w] < end and start < doc.words.ends[w]]
                 ids = [w for w in ids if not verdicts[w].withheld and w not in rewritten]
                 if ids:
                     rewritten.update(ids)
                     rewrites[ids[0]] = marking.replace
                     line_groups: dict[int, list[int]] = {}
                     for w in ids:
-                        line_groups.setdefault(doc.words[w].line, []).append(w)
+                        line_groups.setdefault(doc.words.lines[w], []).append(w)
                     for group in line_groups.values():
-                        box = bounding(doc.words[w].rect for w in group)
+                        box = bounding(doc.words.rect(w) for w in group)
                         assert box is not None
                         rects.append(box)
                     first = doc.words[ids[0]]
                     if marking.replace:
                         line = doc.lines[first.line]
                         right = [
-                            doc.words[w].rect.x0
+                            doc.words.rect(w).x0
                             for w in line.word_ids
-                            if doc.words[w].rect.x0 > first.rect.x1 and w not in ids and not verdicts[w].withheld
+                            if doc.words.rect(w).x0 > first.rect.x1 and w not in ids and not verdicts[w].withheld
                         ]
                         room = (min(right) - 2.0 if right else doc.pages[first.page - 1].width - 20.0) - first.rect.x0
                         size = marking_size(marking.replace, first.size, room, first.bold)
@@ -317,7 +317,7 @@ def _runs(
         if current and not (
             merge_blocks
             and not block.furniture
-            and not doc.blocks[doc.words[current[-1]].block].furniture
+            and not doc.blocks[doc.words.blocks[current[-1]]].furniture
             and verdicts[block.word_ids[0]].withheld
         ):
             groups.append(current)
@@ -387,11 +387,11 @@ def _area(
     if word_ids:
         by_line: dict[int, list[int]] = {}
         for wid in word_ids:
-            by_line.setdefault(doc.words[wid].line, []).append(wid)
+            by_line.setdefault(doc.words.lines[wid], []).append(wid)
         rects = _stack([words_box(doc.words, ids) for ids in by_line.values()], keep)
         deciders = [verdicts[w] for w in word_ids]
-        page = doc.words[word_ids[0]].page
-        blocks = tuple(dict.fromkeys(doc.words[w].block for w in word_ids))
+        page = doc.words.pages[word_ids[0]]
+        blocks = tuple(dict.fromkeys(doc.words.blocks[w] for w in word_ids))
         furniture = doc.blocks[blocks[0]].furniture
     else:
         image = doc.images[image_ids[0]]

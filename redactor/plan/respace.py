@@ -90,10 +90,10 @@ def visual_rows(doc: Document, block: Block) -> list[list[int]]:
             continue
         box = doc.lines[line_id].rect
         for row in rows:
-            other = doc.words[row[0]].rect
+            other = doc.words.rect(row[0])
             if abs(other.center[1] - box.center[1]) <= SAME_BASELINE * max(other.height, box.height):
                 row.extend(ids)
-                row.sort(key=lambda w: doc.words[w].rect.x0)
+                row.sort(key=lambda w: doc.words.rect(w).x0)
                 break
         else:
             rows.append(ids)
@@ -115,7 +115,7 @@ def _natural_gap(doc: Document, block: Block, others: list[list[int]]) -> float:
     size = block.size or 10.0
     medians = []
     for row in others:
-        rects = [doc.words[w].rect for w in row]
+        rects = [doc.words.rect(w) for w in row]
         gaps = [b.x0 - a.x1 for a, b in zip(rects, rects[1:], strict=False) if b.x0 > a.x1]
         if gaps:
             medians.append(median(gaps))
@@ -126,7 +126,7 @@ def _natural_gap(doc: Document, block: Block, others: list[list[int]]) -> float:
 def _respaced(doc: Document, row: list[int], verdicts: Sequence[Verdict], gap: float) -> RespacedLine | None:
     """New places of one row's released words: each right after the one before, at ``gap``."""
     last_released = max(i for i, w in enumerate(row) if not verdicts[w].withheld)
-    rects = [doc.words[w].rect for w in row]
+    rects = [doc.words.rect(w) for w in row]
     if not _horizontal(rects):
         return None
     words: list[RespacedWord] = []
@@ -140,23 +140,23 @@ def _respaced(doc: Document, row: list[int], verdicts: Sequence[Verdict], gap: f
         if not words:  # the first released word stays where it is
             x = rect.x0
         else:
-            previous = doc.words[words[-1].word_id].rect
+            previous = doc.words.rect(words[-1].word_id)
             had = rect.x0 - previous.x1
             # A gap that held withheld words keeps its width: narrowing it would not hide
             # the span (the released words after it show where it ends) and would leave no
             # room for its placeholder.
-            kept = after_withheld or (len(words) == 1 and LIST_MARKER.fullmatch(doc.words[words[0].word_id].text))
+            kept = after_withheld or (len(words) == 1 and LIST_MARKER.fullmatch(doc.words.texts[words[0].word_id]))
             x += previous.width + (had if kept else max(0.0, min(had, gap)))
         words.append(RespacedWord(word_id, rect, min(0.0, x - rect.x0)))
         x = rect.x0 + words[-1].shift
         after_withheld = False
     last = words[-1]
     end = last.rect.x1 + last.shift
-    size = median(doc.words[w.word_id].size for w in words) or 10.0
+    size = median(doc.words.sizes[w.word_id] for w in words) or 10.0
     box = rects[0]
     for r in rects[1:]:
         box = box.union(r)
-    lines = tuple(dict.fromkeys(doc.words[w].line for w in row))
+    lines = tuple(dict.fromkeys(doc.words.lines[w] for w in row))
     return RespacedLine(lines, box, tuple(words), end, gap, size)
 
 

@@ -96,7 +96,8 @@ def assign_verdicts(
 ) -> tuple[list[Verdict], list[Verdict], dict[str, int]]:
     """Per-word and per-image verdicts by precedence, text off the crop box forced out; hits per rule."""
     doc = ctx.document
-    verdicts = [FURNITURE_VERDICT if doc.lines[w.line].furniture else DEFAULT_VERDICT for w in doc.words]
+    furniture = [line.furniture for line in doc.lines]
+    verdicts = [FURNITURE_VERDICT if furniture[line] else DEFAULT_VERDICT for line in doc.words.lines]
     image_verdicts = [DEFAULT_VERDICT for _ in doc.images]
     interned: dict[tuple[str, str, int], Verdict] = {}
     for rule, selection in selections:
@@ -114,7 +115,7 @@ def assign_verdicts(
         if crop.contains(block.rect):
             continue  # every word of the block is on the page (most blocks): no box per word
         for wid in block.word_ids:
-            if not _mostly_inside(doc.words[wid].rect, crop):
+            if not _mostly_inside(doc.words.rect(wid), crop):
                 verdicts[wid] = off_page
     for image in doc.images:
         if not image.rect.intersects(doc.pages[image.page - 1].cropbox):

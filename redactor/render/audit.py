@@ -50,7 +50,7 @@ class _Log:
 
     def withheld(self, word: int) -> bool:
         """True when the word is not in the extract (its verdict, or its page dropped)."""
-        return self.plan.verdicts[word].withheld or self.doc.words[word].page in self.dropped
+        return self.plan.verdicts[word].withheld or self.doc.words.pages[word] in self.dropped
 
     def word_rule(self, word: int) -> str:
         """The rule a withheld word is cited under."""
@@ -93,8 +93,8 @@ class _Log:
         if self.internal:
             entry["rects"] = rects
             entry["words"] = len(words)
-            entry["characters"] = sum(len(self.doc.words[w].text) for w in words)
-            entry["text"] = " ".join(self.doc.words[w].text for w in words)
+            entry["characters"] = sum(len(self.doc.words.texts[w]) for w in words)
+            entry["text"] = " ".join(self.doc.words.texts[w] for w in words)
         return entry
 
     def entries(self) -> list[dict[str, Any]]:
@@ -130,7 +130,7 @@ class _Log:
         pages = list(range(first, last + 1))
         words = [w for p in pages for b in doc.pages[p - 1].block_ids for w in doc.blocks[b].word_ids]
         images = [i for p in pages for i in doc.pages[p - 1].image_ids]
-        deciding = [plan.verdicts[w] for w in words if not doc.lines[doc.words[w].line].furniture]
+        deciding = [plan.verdicts[w] for w in words if not doc.lines[doc.words.lines[w]].furniture]
         deciding += [plan.image_verdicts[i] for i in images]
         content = [b for b in doc.pages[first - 1].block_ids if not doc.blocks[b].furniture]
         item = next((i for i in plan.sequence if i.kind == "withheld_pages" and i.first <= first <= i.last), None)
@@ -155,7 +155,7 @@ class _Log:
         """The whole log as plain data (the JSON output)."""
 
         doc, plan, rs = self.doc, self.plan, self.plan.ruleset
-        out_words = [w.id for w in doc.words if self.withheld(w.id)]
+        out_words = [w for w in range(len(doc.words)) if self.withheld(w)]
         dispositions = Counter(p.disposition for p in plan.pages)
         entries = self.entries()
         by_rule = self.by_rule(entries)
@@ -195,18 +195,19 @@ class _Log:
         }
         if self.internal:
             log["document"]["sha256"] = doc.fingerprint
-            log["totals"]["withheld_characters"] = sum(len(doc.words[w].text) for w in out_words)
+            texts = doc.words.texts
+            log["totals"]["withheld_characters"] = sum(len(texts[w]) for w in out_words)
         return log
 
     def by_rule(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Per rule of the file (and default/furniture/off-page): words and images it released or withheld."""
         plan, doc = self.plan, self.doc
         counts: dict[str, Counter[str]] = {r.id: Counter() for r in plan.ruleset.rules}
-        for w in doc.words:
-            if self.withheld(w.id):
-                counts.setdefault(self.word_rule(w.id), Counter())["withheld_words"] += 1
+        for w in range(len(doc.words)):
+            if self.withheld(w):
+                counts.setdefault(self.word_rule(w), Counter())["withheld_words"] += 1
             else:
-                counts.setdefault(plan.verdicts[w.id].rule, Counter())["released_words"] += 1
+                counts.setdefault(plan.verdicts[w].rule, Counter())["released_words"] += 1
         for image in doc.images:
             verdict = plan.image_verdicts[image.id]
             held = verdict.withheld or image.page in self.dropped
@@ -324,7 +325,6 @@ def _csv(data: dict[str, Any]) -> str:
 
 
 def _html(data: dict[str, Any]) -> str:
-
 
     env = environment()
     return env.get_template("audit.html.j2").render(log=data)

@@ -20,7 +20,7 @@ from typing import Any
 from redactor.geometry import Rect
 from redactor.interrupts import held
 from redactor.plan.model import PagePlan, Plan
-from redactor.processes import worker_pool
+from redactor.processes import ordered_map, worker_pool
 from redactor.render.flatten import PlacedWord, flatten_page, released_words
 from redactor.render.redact import redacted_copy
 
@@ -65,7 +65,7 @@ def written_pages(
             yield write_page(src, job)
         return
     with worker_pool(workers, _open, source_path, password) as pool:
-        yield from pool.map(_write_in_worker, jobs, chunksize=CHUNK)
+        yield from ordered_map(pool, _write_in_worker, jobs, CHUNK, workers)
 
 
 def write_page(src: Any, job: PageJob) -> bytes:

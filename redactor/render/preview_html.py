@@ -242,7 +242,7 @@ def page_review(plan: Plan, page_plan: PagePlan, page: Any, reasons: _Reasons) -
         entries.append(_entry("P", "page withheld", rules, None, reasons.cited(rules), "the whole page is dropped"))
         return {"boxes": _tagged(boxes), "entries": entries}
     released = [w for b in source.block_ids for w in doc.blocks[b].word_ids if not plan.verdicts[w].withheld]
-    centres = [(w, *doc.words[w].rect.center) for w in released]
+    centres = [(w, *doc.words.rect(w).center) for w in released]
     for n, rect in enumerate(page_plan.keep_rects, start=1):
         x0, y0, x1, y1 = rect.as_tuple()
         inside = [plan.verdicts[w] for w, x, y in centres if x0 <= x <= x1 and y0 <= y <= y1]
@@ -258,10 +258,10 @@ def page_review(plan: Plan, page_plan: PagePlan, page: Any, reasons: _Reasons) -
         groups[-1].append(w)
     for n, words in enumerate(groups, start=1):
         replacement = plan.rewrites.get(words[0], "")
-        text = " ".join(doc.words[w].text for w in words)
+        text = " ".join(doc.words.texts[w] for w in words)
         note = f"“{text}” rewritten as “{replacement}”" if replacement else f"“{text}” removed in the extract"
         entries.append(_entry(f"M{n}", "marking", ["marking"], None, [], note))
-        boxes += [frame.box(doc.words[w].rect, "marking", f"M{n}") for w in words]
+        boxes += [frame.box(doc.words.rect(w), "marking", f"M{n}") for w in words]
     for area in page_plan.areas:
         label = f"#{area.id}"
         rules = list(area.rules)

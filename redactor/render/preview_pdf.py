@@ -289,7 +289,7 @@ def _page(painter: _Painter, plan: Plan, page_plan: PagePlan, item: OutputItem |
         return
     painter.boxes(list(page_plan.keep_rects), RELEASED)
     doc = plan.document
-    painter.boxes([doc.words[w].rect for w in sorted(page_plan.rewritten)], MARKING)
+    painter.boxes([doc.words.rect(w) for w in sorted(page_plan.rewritten)], MARKING)
     if page_plan.disposition == "condensed" and item is not None:
         shape = painter.page.new_shape()
         shape.draw_rect(painter.pymupdf.Rect(2, 14, width - 2, height - 14))
@@ -303,7 +303,7 @@ def page_rules(plan: Plan, number: int) -> list[str]:
     """The rules that decided a page's content (its words outside furniture, its images)."""
     doc = plan.document
     page = doc.pages[number - 1]
-    words = [w for b in page.block_ids for w in doc.blocks[b].word_ids if not doc.lines[doc.words[w].line].furniture]
+    words = [w for b in page.block_ids for w in doc.blocks[b].word_ids if not doc.lines[doc.words.lines[w]].furniture]
     verdicts = [plan.verdicts[w] for w in words] + [plan.image_verdicts[i] for i in page.image_ids]
     return list(dict.fromkeys(v.rule for v in verdicts))
 

@@ -40,6 +40,7 @@ from redactor.rules.yamlmarks import KEY, Marked, load_marked
 
 # --------------------------------------------------------------------------- loading
 
+
 def _fields_of(model: type[BaseModel]) -> list[str]:
     names: list[str] = []
     for name, info in model.model_fields.items():
@@ -303,9 +304,7 @@ def _build(model: RuleFileModel, marked: Marked) -> RuleSet:
     )
 
 
-def _check_placeholder(
-    rm: RuleModel, action: str, selector: Selector, marked: Marked, loc: tuple[Any, ...]
-) -> None:
+def _check_placeholder(rm: RuleModel, action: str, selector: Selector, marked: Marked, loc: tuple[Any, ...]) -> None:
     """``placeholder: inline`` only where it can mean something: a ``withhold: {pages: ...}`` rule.
 
     It changes how a run of withheld pages is shown; a rule that selects less than whole
@@ -324,7 +323,7 @@ def _check_placeholder(
     raise marked.error(
         (*loc, "placeholder"),
         f"rule '{rm.id}' {what}; placeholder: {rm.placeholder} is for withhold rules of whole pages only.",
-        "write it on a rule like `withhold: {pages: \"78-90\"}` (pages alone), or drop it: withheld "
+        'write it on a rule like `withhold: {pages: "78-90"}` (pages alone), or drop it: withheld '
         "text, paragraphs and sections show the inline placeholder already.",
     )
 

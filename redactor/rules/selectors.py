@@ -94,12 +94,13 @@ def hyphen_readings(document: Document) -> dict[int, tuple[str, tuple[int, ...]]
     Returns, per such block, the other reading and the positions of the hyphens in it.
     """
     readings: dict[int, tuple[str, tuple[int, ...]]] = {}
+    words = document.words
+    lines, starts, ends, texts = words.lines, words.starts, words.ends, words.texts
     for block in document.blocks:
         joins = []
-        for a, b in zip(block.word_ids, block.word_ids[1:], strict=False):
-            first, second = document.words[a], document.words[b]
-            if first.line != second.line and first.end == second.start and _hard_hyphen_end(first.text):
-                joins.append(first.end)
+        for a in block.word_ids[:-1]:  # each word and the next (a block's words are consecutive)
+            if lines[a] != lines[a + 1] and ends[a] == starts[a + 1] and _hard_hyphen_end(texts[a]):
+                joins.append(ends[a])
         if joins:
             parts, previous = [], 0
             for join in joins:
@@ -210,7 +211,7 @@ class Pages(SelectorPart):
         blocks = {b for p in pages for b in doc.pages[p - 1].block_ids}
         words = {w for b in blocks for w in doc.blocks[b].word_ids}
         if selector.get(Text) is None:
-            words = {w for w in words if not doc.lines[doc.words[w].line].furniture}
+            words = {w for w in words if not doc.lines[doc.words.lines[w]].furniture}
         images = {i for p in pages for i in doc.pages[p - 1].image_ids}
         return Selection(words, images)
 
@@ -347,12 +348,12 @@ class Text(SelectorPart):
                 for m in self.pattern.finditer(text):
                     before = [h for h in hyphens if h < m.start()], [h for h in hyphens if h < m.end()]
                     spans.append((m.start() - len(before[0]), m.end() - len(before[1])))
+            starts, ends = doc.words.starts, doc.words.ends
             for start, end in spans:
                 if end == start:
                     continue
                 for wid in block.word_ids:
-                    w = doc.words[wid]
-                    if w.start < end and start < max(w.end, w.start + 1):
+                    if starts[wid] < end and start < max(ends[wid], starts[wid] + 1):
                         words.add(wid)
         return Selection(words, set())
 
@@ -397,7 +398,10 @@ class Region(SelectorPart):
         area = Rect.of(self.rect)
         doc = ctx.document
         pages = set(parse_pages(self.pages, doc.page_count))
-        words = {w.id for w in doc.words if w.page in pages and area.contains_point(*w.rect.center)}
+        words = {
+            w for p in pages for b in doc.pages[p - 1].block_ids for w in doc.blocks[b].word_ids
+            if area.contains_point(*doc.words.rect(w).center)
+        }  # fmt: skip
         images = {i.id for i in doc.images if i.page in pages and i.rect.intersects(area)}
         return Selection(words, images, {p: [area] for p in pages})
 
@@ -460,7 +464,6 @@ def schema_fields() -> dict[str, tuple[Any, Any]]:
 P = TypeVar("P", bound=SelectorPart)
 
 
-
 @dataclass(frozen=True)
 class Selector:
     """A validated selector: the parts its keys give, in registry order."""
@@ -520,4 +523,3 @@ def parse_selector(given: PartInput) -> Selector:
         )
     parts = tuple(part for kind in KINDS if (part := kind.parse(given)) is not None)
     return Selector(parts)
-

@@ -23,9 +23,9 @@ from typing import Any
 
 from redactor.geometry import Rect
 from redactor.interrupts import held
-from redactor.processes import worker_pool
+from redactor.processes import ordered_map, worker_pool
 from redactor.progress import LOADING, Phase, Progress, no_phases
-from redactor.source.model import Block, Document, Drawing, Image, Line, Page, Word
+from redactor.source.model import Block, Document, Drawing, Image, Line, Page, WordTable
 from redactor.source.normalise import Piece, reading_text, visible
 from redactor.source.opening import open_pdf as open_pdf
 from redactor.source.opening import open_source
@@ -133,8 +133,9 @@ def _read_here(doc: Any, progress: Progress) -> Iterator[PageParts]:
 def _read_in_workers(path: str, password: str | None, count: int, jobs: int, progress: Progress) -> Iterator[PageParts]:
     """Pages read in ``jobs`` spawned processes, chunk by chunk, in page order."""
     chunks = [(first, min(first + CHUNK, count)) for first in range(0, count, CHUNK)]
-    with worker_pool(min(jobs, len(chunks)), _open_in_worker, path, password) as pool:
-        for parts in pool.map(_read_chunk, chunks):
+    workers = min(jobs, len(chunks))
+    with worker_pool(workers, _open_in_worker, path, password) as pool:
+        for parts in ordered_map(pool, _read_chunk, chunks, 1, workers):
             yield from parts
             progress(len(parts))
 
@@ -210,10 +211,10 @@ class PageParts:
     #: (text, line, start, end, size, bold); ``line`` indexes ``lines``
     words: list[tuple[str, int, int, int, float, bool]]
     boxes: array[float]  # x0, y0, x1, y1 of each word
-    #: (block, word indexes, box, text); ``block`` indexes ``blocks``
-    lines: list[tuple[int, tuple[int, ...], tuple[float, float, float, float], str]]
+    #: (block, word indexes, box, text); ``block`` indexes ``blocks``; a line's words are consecutive
+    lines: list[tuple[int, range, tuple[float, float, float, float], str]]
     #: (line indexes, word indexes, text, box, size, bold), in reading order
-    blocks: list[tuple[tuple[int, ...], tuple[int, ...], str, tuple[float, float, float, float], float, bool]]
+    blocks: list[tuple[tuple[int, ...], range, str, tuple[float, float, float, float], float, bool]]
     images: list[tuple[Rect, int, str]]  # box, xref, digest
     drawings: list[tuple[Rect, str]]  # box, kind
 
@@ -246,8 +247,8 @@ def _read_page(page: Any, number: int) -> PageParts:
     )
     words: list[tuple[str, int, int, int, float, bool]] = []
     boxes: array[float] = array("d")
-    lines: list[tuple[int, tuple[int, ...], tuple[float, float, float, float], str]] = []
-    blocks: list[tuple[tuple[int, ...], tuple[int, ...], str, tuple[float, float, float, float], float, bool]] = []
+    lines: list[tuple[int, range, tuple[float, float, float, float], str]] = []
+    blocks: list[tuple[tuple[int, ...], range, str, tuple[float, float, float, float], float, bool]] = []
     cells = [[(bno, lno) for lno in cell] for bno in order for cell in _cells(raw_blocks[bno], by_line, bno)]
     for cell in _join_bullets(cells, by_line):
         pieces: list[Piece] = []
@@ -274,9 +275,10 @@ def _read_page(page: Any, number: int) -> PageParts:
         for (w, line_id, size, bold), (start, end) in zip(pending, offsets, strict=True):
             words.append((w[4], line_id, start, end, size, bold))
             boxes.extend((w[0], w[1], max(w[0], w[2]), max(w[1], w[3])))
-        block_words = tuple(range(first_word, len(words)))
-        for line_id in line_ids:
-            ids = tuple(i for i in block_words if words[i][1] == line_id)
+        block_words = range(first_word, len(words))
+        for line_id in line_ids:  # pending holds the words line by line: a line's are consecutive
+            held = [i for i in block_words if words[i][1] == line_id]
+            ids = range(held[0], held[-1] + 1)
             lines.append((block_id, ids, _box(boxes, ids), " ".join(words[i][0] for i in ids)))
         sizes = Counter(round(words[i][4] * 2) / 2 for i in block_words)
         blocks.append(
@@ -326,8 +328,7 @@ def _assemble(parts: Iterable[PageParts], path: str, fingerprint: str, repairs: 
     pages: list[Page] = []
     blocks: list[Block] = []
     lines: list[Line] = []
-    coords: array[float] = array("d")  # four per word, see model.Word
-    words: list[Word] = []
+    words = WordTable()
     images: list[Image] = []
     drawings: list[Drawing] = []
     raw_lines: list[tuple[int, int, str, float, float]] = []  # line id, page, text, y, h
@@ -335,26 +336,14 @@ def _assemble(parts: Iterable[PageParts], path: str, fingerprint: str, repairs: 
         number = part.number
         w0, l0, b0 = len(words), len(lines), len(blocks)
         block_of_line = [b0 + line[0] for line in part.lines]
-        coords.extend(part.boxes)
+        words.coords.extend(part.boxes)
         for text, line, start, end, size, bold in part.words:
-            words.append(
-                Word(
-                    id=len(words),
-                    page=number,
-                    block=block_of_line[line],
-                    line=l0 + line,
-                    text=sys.intern(text),  # repeated words share one string
-                    start=start,
-                    end=end,
-                    size=size,
-                    bold=bold,
-                    coords=coords,
-                )
-            )
+            # repeated words share one string
+            words.append(number, block_of_line[line], l0 + line, sys.intern(text), start, end, size, bold)
         for i, (block, ids, box, text) in enumerate(part.lines):
             rect = Rect(*box)
             raw_lines.append((l0 + i, number, text, rect.center[1], part.height))
-            lines.append(Line(l0 + i, number, b0 + block, rect, tuple(words[w0 + j].id for j in ids), furniture=False))
+            lines.append(Line(l0 + i, number, b0 + block, rect, range(w0 + ids.start, w0 + ids.stop), furniture=False))
         for i, (line_ids, ids, text, box, size, bold) in enumerate(part.blocks):
             blocks.append(
                 Block(
@@ -362,7 +351,7 @@ def _assemble(parts: Iterable[PageParts], path: str, fingerprint: str, repairs: 
                     page=number,
                     rect=Rect(*box),
                     line_ids=tuple(l0 + j for j in line_ids),
-                    word_ids=tuple(words[w0 + j].id for j in ids),  # the Words' own int objects
+                    word_ids=range(w0 + ids.start, w0 + ids.stop),
                     text=text,
                     furniture=False,
                     size=size,
@@ -407,13 +396,16 @@ def _assemble(parts: Iterable[PageParts], path: str, fingerprint: str, repairs: 
             )
             for b in blocks
         ]
-    body = Counter(round(w.size * 2) / 2 for w in words if not lines[w.line].furniture).most_common(1)
+    furniture_line = [ln.furniture for ln in lines]
+    body = Counter(
+        round(size * 2) / 2 for size, line in zip(words.sizes, words.lines, strict=True) if not furniture_line[line]
+    ).most_common(1)
     return Document(
         path=path,
         pages=tuple(pages),
         blocks=tuple(blocks),
         lines=tuple(lines),
-        words=tuple(words),
+        words=words,
         images=tuple(images),
         body_size=body[0][0] if body else 11.0,
         fingerprint=fingerprint,

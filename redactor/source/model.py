@@ -8,8 +8,9 @@ indexes into ``Document.words`` / ``Document.images`` / ``Document.drawings``.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from redactor.geometry import Rect
 
@@ -18,9 +19,9 @@ from redactor.geometry import Rect
 class Word:
     """One word: the smallest unit of text that gets a verdict.
 
-    Its box lives in the document's shared coordinate array (four doubles per word, at
-    ``4 * id``) rather than as a Rect of four float objects: a 5,000-page document has
-    millions of words, and that alone halves their memory.
+    A view of one row of the document's :class:`WordTable`, made when asked for: the
+    table holds the words column by column. Its box lives in the table's coordinate array
+    (four doubles per word, at ``4 * id``).
     """
 
     id: int
@@ -42,13 +43,99 @@ class Word:
         return Rect(c[i], c[i + 1], c[i + 2], c[i + 3])
 
 
-def words_box(words: Sequence[Word], ids: Sequence[int]) -> Rect:
-    """The box around the given words (at least one), read from their shared coordinate array.
+class WordTable(Sequence[Word]):
+    """Every word of a document, column by column; indexing it gives :class:`Word` views.
+
+    A 10,000-page document has about four million words. As objects they took about 300
+    bytes each (the object, its own int and float objects, and the ids in its line's and
+    block's tuples): most of a release's memory. Here a word takes about 70 bytes: one
+    reference to its (interned) text, five 32-bit ints, a double, a byte and its four
+    coordinates. Code that runs over every word reads the columns directly.
+    """
+
+    __slots__ = ("bold", "blocks", "coords", "ends", "lines", "pages", "sizes", "starts", "texts")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []  # as extracted, interned
+        self.pages: array[int] = array("i")  # 1-based
+        self.blocks: array[int] = array("i")  # Document.blocks index
+        self.lines: array[int] = array("i")  # Document.lines index
+        self.starts: array[int] = array("i")  # offsets in the block's text, see Word
+        self.ends: array[int] = array("i")
+        self.sizes: array[float] = array("d")  # font size in points
+        self.bold = bytearray()
+        self.coords: array[float] = array("d")  # four per word: x0, y0, x1, y1
+
+    def append(
+        self, page: int, block: int, line: int, text: str, start: int, end: int, size: float, bold: bool
+    ) -> None:
+        """Add a word (its box is added to ``coords`` by the caller, four values per word)."""
+        self.texts.append(text)
+        self.pages.append(page)
+        self.blocks.append(block)
+        self.lines.append(line)
+        self.starts.append(start)
+        self.ends.append(end)
+        self.sizes.append(size)
+        self.bold.append(bold)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @overload
+    def __getitem__(self, index: int) -> Word: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Word, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Word | tuple[Word, ...]:
+        if isinstance(index, slice):
+            return tuple(self._word(i) for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self.texts):
+            raise IndexError(f"word {index} out of range ({len(self.texts)} words)")
+        return self._word(index)
+
+    def __iter__(self) -> Iterator[Word]:
+        return map(self._word, range(len(self.texts)))
+
+    def rect(self, i: int) -> Rect:
+        """Word ``i``'s box, without making its :class:`Word`."""
+        c = self.coords
+        return Rect(c[4 * i], c[4 * i + 1], c[4 * i + 2], c[4 * i + 3])
+
+    def _word(self, i: int) -> Word:
+        return Word(
+            i, self.pages[i], self.blocks[i], self.lines[i], self.texts[i],
+            self.starts[i], self.ends[i], self.sizes[i], bool(self.bold[i]), self.coords,
+        )  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WordTable):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_table, tuple(getattr(self, name) for name in self.__slots__))
+
+
+def _table(*columns: object) -> WordTable:
+    table = WordTable()
+    for name, column in zip(WordTable.__slots__, columns, strict=True):
+        setattr(table, name, column)
+    return table
+
+
+def words_box(words: WordTable, ids: Sequence[int]) -> Rect:
+    """The box around the given words (at least one), read from the table's coordinates.
 
     No Rect per word: the planner asks for one per line of every withheld run, and a
     thousand pages hold a million words.
     """
-    c = words[ids[0]].coords
+    c = words.coords
     return Rect(
         min(c[4 * i] for i in ids),
         min(c[4 * i + 1] for i in ids),
@@ -65,7 +152,7 @@ class Line:
     page: int
     block: int
     rect: Rect
-    word_ids: tuple[int, ...]
+    word_ids: range  # words are numbered line by line: a line's are consecutive
     furniture: bool
 
 
@@ -77,7 +164,7 @@ class Block:
     page: int
     rect: Rect
     line_ids: tuple[int, ...]
-    word_ids: tuple[int, ...]
+    word_ids: range  # consecutive, see Line
     text: str  # as read, what rules match: see source.normalise (NFKC, joins, single spaces)
     furniture: bool  # every line is furniture
     size: float  # dominant font size
@@ -133,7 +220,7 @@ class Document:
     pages: tuple[Page, ...]
     blocks: tuple[Block, ...]
     lines: tuple[Line, ...]
-    words: tuple[Word, ...]
+    words: WordTable
     images: tuple[Image, ...]
     body_size: float  # the most common font size of non-furniture text
     fingerprint: str  # sha256 of the source bytes (the original file's, also when read from a repair)

@@ -174,7 +174,7 @@ def create_app(session: Session, token: str) -> ASGIApp:
             shown = session.pictures.shown(number)
             doc = session.document
             ids = [w for w in doc.blocks[found.block].word_ids if found.first <= w <= found.last]
-            boxes = [shown.box(doc.words[w].rect) for w in ids]
+            boxes = [shown.box(doc.words.rect(w)) for w in ids]
         span = {"block": found.block, "first": found.first, "last": found.last, "text": found.text, "boxes": boxes}
         return JSONResponse({"ok": True, "span": span})
 

@@ -89,7 +89,7 @@ def _segments(plan: Plan, block_id: int, shown: Shown, rewritten: frozenset[int]
         for w in doc.lines[line_id].word_ids:
             v = plan.verdicts[w]
             key = _Key("marking" if w in rewritten or w in plan.rewrites else _kind(v), v.rule, v.level)
-            rect = doc.words[w].rect
+            rect = doc.words.rect(w)
             if run is not None and run[0] == key:
                 run = (key, run[1].union(rect))
                 continue
