@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from redactor.errors import CheckFailed, InputFileError
@@ -46,6 +47,7 @@ from redactor.numbering import new_number
 from redactor.plan.model import DrawnText, Plan
 from redactor.processes import ordered_map, worker_pool
 from redactor.progress import Progress, no_progress
+from redactor.source.model import Document
 from redactor.source.normalise import normalise_for_matching, visible
 
 #: Resolution of the pixel check: a 6 pt glyph is 5 pixels high.
@@ -403,50 +405,57 @@ def _outside_released_text(
     return left
 
 
+def _word_pairs(doc: Document) -> Iterator[tuple[int, str]]:
+    """Each word and the next that another reader may read as one word: (first id, joined text)."""
+    texts, lines = doc.words.texts, doc.words.lines  # every word: read column by column
+    for block in doc.blocks:
+        for a in block.word_ids[:-1]:  # each word and the next (a block's words are consecutive)
+            first, second = texts[a], texts[a + 1]
+            if lines[a] == lines[a + 1]:  # readers differ on where words part (ligatures, code)
+                yield a, first + second
+            elif first.endswith(("-", "\u2010", "\u00ad")):  # a word broken at a line end
+                yield a, first[:-1] + second
+
+
 class _Vocabulary:
     """Withheld words worth searching for, and the rules that withheld each."""
 
     def __init__(self, plan: Plan) -> None:
-        doc = plan.document
-        public: set[str] = set()
+        # Withheld tokens first, then whatever the extract shows by design removes them: no
+        # set of every public token (with word pairs, about as many strings as words).
+        # Texts repeat, so tokens are memoised, in a bounded cache: at 10,000 pages an
+        # unbounded one held millions of pair strings.
+        tokens_of = lru_cache(maxsize=1 << 14)(words_of)
+        verdicts = plan.verdicts
+        rules: dict[str, tuple[str, ...]] = {}  # a tuple, not a set: most tokens have one rule
+
+        def add(token: str, rule: str) -> None:
+            cited = rules.get(token, ())
+            if rule not in cited:
+                rules[token] = (*cited, rule)
+
+        for text, verdict in zip(plan.document.words.texts, verdicts, strict=True):
+            if verdict.withheld:
+                for token in tokens_of(text):
+                    if token.isdigit() and len(token) >= MIN_DIGITS or token.isalpha() and len(token) >= MIN_LETTERS:
+                        add(token, verdict.rule)
+        for a, joined in _word_pairs(plan.document):
+            if verdicts[a].withheld or verdicts[a + 1].withheld:
+                rule = (verdicts[a] if verdicts[a].withheld else verdicts[a + 1]).rule
+                for token in tokens_of(joined):
+                    if token.isalpha() and len(token) >= MIN_LETTERS:
+                        add(token, rule)
         for text in _public_texts(plan):
-            public |= words_of(text)
-        rules: dict[str, set[str]] = {}
-        seen: dict[str, set[str]] = {}  # word texts and pairs of them repeat: normalise each once
-
-        def tokens_of(text: str) -> set[str]:
-            tokens = seen.get(text)
-            if tokens is None:
-                tokens = seen[text] = words_of(text)
-            return tokens
-
-        texts, lines = doc.words.texts, doc.words.lines  # every word: read column by column
-        for text, verdict in zip(texts, plan.verdicts, strict=True):
-            tokens = tokens_of(text)
-            if not verdict.withheld:
-                public |= tokens
-                continue
-            for token in tokens:
-                if (token.isdigit() and len(token) >= MIN_DIGITS) or (token.isalpha() and len(token) >= MIN_LETTERS):
-                    rules.setdefault(token, set()).add(verdict.rule)
-        for block in doc.blocks:  # pieces another reader may read as one word
-            for a in block.word_ids[:-1]:  # each word and the next (a block's words are consecutive)
-                b = a + 1
-                first, second = texts[a], texts[b]
-                if lines[a] == lines[b]:  # readers differ on where words part (ligatures, code)
-                    joined = tokens_of(first + second)
-                elif first.endswith(("-", "\u2010", "\u00ad")):  # a word broken at a line end
-                    joined = tokens_of(first[:-1] + second)
-                else:
-                    continue
-                if plan.verdicts[a].withheld or plan.verdicts[b].withheld:
-                    for token in joined:
-                        if token.isalpha() and len(token) >= MIN_LETTERS:
-                            rules.setdefault(token, set()).add(plan.verdicts[a].rule)
-                else:
-                    public |= joined
-        for token in public:
-            rules.pop(token, None)
+            for token in words_of(text):
+                rules.pop(token, None)
+        for text, verdict in zip(plan.document.words.texts, verdicts, strict=True):
+            if not verdict.withheld and rules:
+                for token in tokens_of(text):
+                    rules.pop(token, None)
+        for a, joined in _word_pairs(plan.document):
+            if not (verdicts[a].withheld or verdicts[a + 1].withheld) and rules:
+                for token in tokens_of(joined):
+                    rules.pop(token, None)
         self.rules = rules
         self.words = frozenset(rules)
 
