@@ -337,9 +337,18 @@ def _assemble(parts: Iterable[PageParts], path: str, fingerprint: str, repairs: 
         w0, l0, b0 = len(words), len(lines), len(blocks)
         block_of_line = [b0 + line[0] for line in part.lines]
         words.coords.extend(part.boxes)
-        for text, line, start, end, size, bold in part.words:
-            # repeated words share one string
-            words.append(number, block_of_line[line], l0 + line, sys.intern(text), start, end, size, bold)
+        if part.words:
+            texts, of_line, starts, ends, sizes, bolds = zip(*part.words, strict=True)
+            words.extend(
+                number,
+                blocks=array("i", [block_of_line[line] for line in of_line]),
+                lines=array("i", [l0 + line for line in of_line]),
+                texts=[sys.intern(text) for text in texts],  # repeated words share one string
+                starts=starts,
+                ends=ends,
+                sizes=sizes,
+                bold=bolds,
+            )
         for i, (block, ids, box, text) in enumerate(part.lines):
             rect = Rect(*box)
             raw_lines.append((l0 + i, number, text, rect.center[1], part.height))

@@ -66,18 +66,26 @@ class WordTable(Sequence[Word]):
         self.bold = bytearray()
         self.coords: array[float] = array("d")  # four per word: x0, y0, x1, y1
 
-    def append(
-        self, page: int, block: int, line: int, text: str, start: int, end: int, size: float, bold: bool
+    def extend(
+        self,
+        page: int,
+        blocks: Sequence[int],
+        lines: Sequence[int],
+        texts: Sequence[str],
+        starts: Sequence[int],
+        ends: Sequence[int],
+        sizes: Sequence[float],
+        bold: Sequence[bool],
     ) -> None:
-        """Add a word (its box is added to ``coords`` by the caller, four values per word)."""
-        self.texts.append(text)
-        self.pages.append(page)
-        self.blocks.append(block)
-        self.lines.append(line)
-        self.starts.append(start)
-        self.ends.append(end)
-        self.sizes.append(size)
-        self.bold.append(bold)
+        """Add one page's words, column by column (their boxes go to ``coords``, four values each)."""
+        self.texts.extend(texts)
+        self.pages.extend(array("i", [page]) * len(texts))
+        self.blocks.extend(blocks)
+        self.lines.extend(lines)
+        self.starts.extend(starts)
+        self.ends.extend(ends)
+        self.sizes.extend(sizes)
+        self.bold.extend(bold)
 
     def __len__(self) -> int:
         return len(self.texts)
