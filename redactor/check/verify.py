@@ -34,7 +34,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, KeysView
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -429,10 +429,13 @@ class _Vocabulary:
         verdicts = plan.verdicts
         rules: dict[str, tuple[str, ...]] = {}  # a tuple, not a set: most tokens have one rule
 
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of rules, not per token
+
         def add(token: str, rule: str) -> None:
             cited = rules.get(token, ())
             if rule not in cited:
-                rules[token] = (*cited, rule)
+                together = (*cited, rule)
+                rules[token] = shared.setdefault(together, together)
 
         for text, verdict in zip(plan.document.words.texts, verdicts, strict=True):
             if verdict.withheld:
@@ -457,7 +460,11 @@ class _Vocabulary:
                 for token in tokens_of(joined):
                     rules.pop(token, None)
         self.rules = rules
-        self.words = frozenset(rules)
+
+    @property
+    def words(self) -> KeysView[str]:
+        """The withheld tokens: a set view of ``rules``, not a second table of a million tokens."""
+        return self.rules.keys()
 
     def hits(self, text: str) -> set[str]:
         return words_of(text) & self.words if self.words else set()
