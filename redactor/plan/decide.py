@@ -25,7 +25,7 @@ from redactor.plan.verdicts import assign_verdicts, conceal_lines, condensed_ran
 from redactor.progress import Progress, no_progress
 from redactor.rules.model import RuleSet
 from redactor.rules.patterns import time_budget
-from redactor.rules.selectors import Context
+from redactor.rules.selectors import Context, Selection
 from redactor.source.model import Document
 from redactor.source.outline import DeclaredHeading, build_outline
 
@@ -36,11 +36,14 @@ def decide(document: Document, ruleset: RuleSet, progress: Progress = no_progres
     with time_budget():  # the rule patterns run here, each within its time for this document
         outline = build_outline(document, declared)
         ctx = Context.of(document, outline)
-        selections = select_all(ctx, ruleset)
+        selections = select_all(ctx, ruleset, compact=True)
     verdicts, image_verdicts, hits = assign_verdicts(ctx, ruleset, selections)
+    # Pages read only the rules' regions from here on: the word sets go.
+    regions = tuple((rule, Selection(areas=selection.areas)) for rule, selection in selections)
+    del selections
     verdicts, collateral = conceal_lines(document, ruleset, verdicts)
     condensed = condensed_ranges(document, ruleset)
-    inputs = PageInputs(ctx, ruleset, tuple(verdicts), tuple(image_verdicts), tuple(selections), tuple(condensed))
+    inputs = PageInputs(ctx, ruleset, tuple(verdicts), tuple(image_verdicts), regions, tuple(condensed))
     page_plans: list[PagePlan] = []
     rewrites: dict[int, str] = {}
     next_area = 1  # areas are numbered across the document, in page and reading order

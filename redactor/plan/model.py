@@ -35,7 +35,7 @@ class WithheldArea:
     id: int
     page: int
     rects: tuple[Rect, ...]
-    word_ids: tuple[int, ...]
+    word_ids: range | tuple[int, ...]  # a run of consecutive words is a range (no int object per word)
     image_ids: tuple[int, ...]
     block_ids: tuple[int, ...]
     rules: tuple[str, ...]  # deciding rule ids, first occurrence order

@@ -225,6 +225,13 @@ class _Occupied:
         return self.words + self.placeholders
 
 
+def _compact(ids: list[int]) -> range | tuple[int, ...]:
+    """Word ids as a range when consecutive, as runs of withheld words in reading order are."""
+    if ids and ids[-1] - ids[0] == len(ids) - 1 and all(b == a + 1 for a, b in zip(ids, ids[1:], strict=False)):
+        return range(ids[0], ids[-1] + 1)
+    return tuple(ids)
+
+
 def _middle(box: Rect) -> Rect:
     """The middle half of a box, top to bottom (its full width)."""
     quarter = box.height / 4
@@ -419,7 +426,7 @@ def _area(
         id=area_id,
         page=page,
         rects=tuple(rects),
-        word_ids=tuple(word_ids),
+        word_ids=_compact(word_ids),
         image_ids=image_ids,
         block_ids=blocks,
         rules=rule_ids,

@@ -30,8 +30,13 @@ from redactor.source.outline import DeclaredHeading, build_outline
 VISIBLE_SHARE = 0.5
 
 
-def select_all(ctx: Context, ruleset: RuleSet) -> list[tuple[Rule, Selection]]:
-    """Each rule with its selection; pages out of range, textless pages and empty matches are errors."""
+def select_all(ctx: Context, ruleset: RuleSet, compact: bool = False) -> list[tuple[Rule, Selection]]:
+    """Each rule with its selection; pages out of range, textless pages and empty matches are errors.
+
+    ``compact`` keeps each selection's words as an array (see ``Selection.compact``): the
+    planner holds every rule's selection at once, and a release of all pages of a
+    10,000-page source selects four million words.
+    """
     doc = ctx.document
     result: list[tuple[Rule, Selection]] = []
     for rule in ruleset.rules:
@@ -60,7 +65,7 @@ def select_all(ctx: Context, ruleset: RuleSet) -> list[tuple[Rule, Selection]]:
         whole_pages = rule.selector.pages is not None and len(rule.selector.parts) == 1
         if selection.empty and not selection.areas and not rule.optional and not whole_pages:
             raise _no_match(ctx, ruleset, rule)
-        result.append((rule, selection))
+        result.append((rule, selection.compact() if compact else selection))
     return result
 
 

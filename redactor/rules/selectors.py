@@ -16,6 +16,7 @@ file's name for a set of atoms of a document (``rules`` sits above ``source``).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
@@ -38,13 +39,19 @@ from redactor.source.outline import Outline
 class Selection:
     """Atoms picked by a selector: word ids, image ids, and explicit areas per page."""
 
-    words: set[int] = field(default_factory=set)
+    #: a set while selectors combine selections; the planner keeps it as a sorted array of ids
+    #: (see :meth:`compact`): a range of pages selects every word of those pages
+    words: set[int] | array[int] = field(default_factory=set)
     images: set[int] = field(default_factory=set)
     areas: dict[int, list[Rect]] = field(default_factory=dict)  # page -> region rectangles
 
     def narrow(self, other: Selection) -> Selection:
         """Keep only the atoms both select; a region's explicit areas are kept as they are."""
-        return Selection(self.words & other.words, self.images & other.images, self.areas or other.areas)
+        return Selection(set(self.words) & set(other.words), self.images & other.images, self.areas or other.areas)
+
+    def compact(self) -> Selection:
+        """The same selection with its word ids in an array: 4 bytes a word instead of about 60."""
+        return Selection(array("i", sorted(self.words)), self.images, self.areas)
 
     @property
     def empty(self) -> bool:
