@@ -270,12 +270,12 @@ def _page_job(plan: Plan, index: int, source: int | None) -> _PageJob:
     # place the plan moved it to (the font's own space sets the words inside one string).
     shifts = {w.word_id: w.shift for line in page_plan.respaced for w in line.words}
     released: list[tuple[float, float, float, float, str]] = []
+    c, texts = doc.words.coords, doc.words.texts  # read column by column: no Word, no Rect per word
     for b in doc.pages[source - 1].block_ids:
         for w in doc.blocks[b].word_ids:
             if not plan.verdicts[w].withheld:
-                word = doc.words[w]
-                c, i = word.coords, 4 * w  # the shared coordinate array: no Rect per word
-                released.append((c[i] + shifts.get(w, 0.0), c[i + 1], c[i + 2], c[i + 3], word.text.casefold()))
+                i = 4 * w
+                released.append((c[i] + shifts.get(w, 0.0), c[i + 1], c[i + 2], c[i + 3], texts[w].casefold()))
     return _PageJob(index, source, withheld_regions(plan, source), page_plan.drawn, page_plan.keep_images, released)
 
 

@@ -68,7 +68,7 @@ def page_plan(inputs: PageInputs, number: int, first_area_id: int) -> tuple[Page
         # advance when word spacing is set, and the words would run together).
         rows_by_block[block_id] = visual_rows(doc, block)
         for row in rows_by_block[block_id]:
-            keep.extend(_released_segments(doc, tuple(row), verdicts))
+            keep.extend(_released_segments(doc, row, verdicts))
     # Blocks, released images and release regions are large: they must not shelter withheld
     # words lying over them (an OCR layer over a scan, a name inside a released figure).
     broad.extend(doc.images[i].rect for i in page.image_ids if not image_verdicts[i].withheld)
@@ -227,8 +227,8 @@ class _Occupied:
 
 def _compact(ids: list[int]) -> range | tuple[int, ...]:
     """Word ids as a range when consecutive, as runs of withheld words in reading order are."""
-    if ids and ids[-1] - ids[0] == len(ids) - 1 and all(b == a + 1 for a, b in zip(ids, ids[1:], strict=False)):
-        return range(ids[0], ids[-1] + 1)
+    if ids and ids == list(run := range(ids[0], ids[0] + len(ids))):
+        return run
     return tuple(ids)
 
 
@@ -238,7 +238,7 @@ def _middle(box: Rect) -> Rect:
     return Rect(box.x0, box.y0 + quarter, box.x1, box.y1 - quarter)
 
 
-def _released_segments(doc: Document, word_ids: tuple[int, ...], verdicts: Sequence[Verdict]) -> list[Rect]:
+def _released_segments(doc: Document, word_ids: Sequence[int], verdicts: Sequence[Verdict]) -> list[Rect]:
     """Boxes of consecutive released words on one line (inter-word gaps included)."""
     segments: list[Rect] = []
     current: Rect | None = None

@@ -31,11 +31,13 @@ def parsed_content(data: bytes) -> list[Any] | None:
             instructions = pikepdf.parse_content_stream(pikepdf.Stream(scratch, data))
         except pikepdf.PdfError:
             return None
-    ours = [w for w in caught if _from_pikepdf(w.filename)]
+    damaged = False
     for w in caught:
-        if not _from_pikepdf(w.filename):
+        if _from_pikepdf(w.filename):
+            damaged = True
+        else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
-    return None if ours else list(instructions)
+    return None if damaged else list(instructions)
 
 
 def _from_pikepdf(filename: str) -> bool:

@@ -58,6 +58,7 @@ def _page_elements(plan: Plan, number: int) -> list[Element]:
     inline = plan.ruleset.placeholders.inline
     out: list[Element] = []
     anchored = {a.block_ids[0]: a for a in image_areas if a.block_ids}
+    word_starts, word_ends, word_texts = doc.words.starts, doc.words.ends, doc.words.texts
     for block_id in doc.pages[number - 1].block_ids:
         block = doc.blocks[block_id]
         if block.furniture:
@@ -74,12 +75,12 @@ def _page_elements(plan: Plan, number: int) -> list[Element]:
                 previous = None
             text = plan.word_text(wid)
             if text:
-                word = doc.words[wid]
-                joined = previous is not None and previous.end == word.start and word.start > 0
-                if joined and text == word.text:
+                start = word_starts[wid]
+                joined = previous is not None and word_ends[previous] == start and start > 0
+                if joined and text == word_texts[wid]:
                     words[-1] = words[-1].rstrip("-\u00ad\u2010")  # line-break hyphenation
                 words.append(("" if joined else " ") + text)
-                previous = word
+                previous = wid
             else:
                 previous = None
         if words:

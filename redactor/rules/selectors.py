@@ -47,7 +47,9 @@ class Selection:
 
     def narrow(self, other: Selection) -> Selection:
         """Keep only the atoms both select; a region's explicit areas are kept as they are."""
-        return Selection(set(self.words) & set(other.words), self.images & other.images, self.areas or other.areas)
+        return Selection(
+            _as_set(self.words) & _as_set(other.words), self.images & other.images, self.areas or other.areas
+        )
 
     def compact(self) -> Selection:
         """The same selection with its word ids in an array: 4 bytes a word instead of about 60."""
@@ -57,6 +59,11 @@ class Selection:
     def empty(self) -> bool:
         """True when nothing at all is selected."""
         return not self.words and not self.images
+
+
+def _as_set(ids: set[int] | array[int]) -> set[int]:
+    """The ids as a set (selectors combine sets; only the planner's kept copy is an array)."""
+    return ids if isinstance(ids, set) else set(ids)
 
 
 @dataclass(frozen=True)
