@@ -60,8 +60,6 @@ class Workstation:
         return next(b for b in doc.pages[page - 1].block_ids if doc.blocks[b].text.startswith(prefix))
 
 
-
-
 @pytest.fixture(scope="module")
 def workstation(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Workstation]:
     folder = tmp_path_factory.mktemp("workstation")

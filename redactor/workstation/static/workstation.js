@@ -206,33 +206,21 @@
     overlay.textContent = "";
     overlay.className = ws.mode === "block" ? "" : "mode-" + ws.mode;
     const view = ws.view;
-    for (const d of view.drawings) {
-      const box = el("div", "art " + d.kind);
-      box.dataset.rule = d.rule;
-      place(box, d.box);
+    // One box on the page per drawing, word run, image and region, tagged with its rule.
+    const mark = (cls, item, title) => {
+      const box = el("div", cls);
+      box.dataset.rule = item.rule;
+      if (title) box.title = title;
+      place(box, item.box);
       overlay.append(box);
-    }
+    };
+    for (const d of view.drawings) mark("art " + d.kind, d);
     for (const block of view.blocks) {
-      for (const seg of block.segments) {
-        const box = el("div", "seg " + seg.kind);
-        box.dataset.rule = seg.rule;
-        place(box, seg.box);
-        overlay.append(box);
-      }
+      for (const seg of block.segments) mark("seg " + seg.kind, seg);
     }
-    for (const image of view.images) {
-      const box = el("div", "img " + image.kind);
-      box.dataset.rule = image.rule;
-      box.title = image.label;
-      place(box, image.box);
-      overlay.append(box);
-    }
+    for (const image of view.images) mark("img " + image.kind, image, image.label);
     for (const region of view.regions) {
-      const box = el("div", "region " + region.action);
-      box.dataset.rule = region.rule;
-      box.title = region.action + " region · " + region.rule;
-      place(box, region.box);
-      overlay.append(box);
+      mark("region " + region.action, region, region.action + " region · " + region.rule);
     }
     for (const block of view.blocks) {
       const box = el("div", "blk " + block.state);
